@@ -1,0 +1,54 @@
+# Two commands on a fresh machine: `make report` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PERIOD ?= 2023-24-Q4
+LA ?= 919
+DEMO := outputs/demo-data/$(LA)
+PIP_FLAGS := --quiet --disable-pip-version-check
+
+.PHONY: report test lint format bench clean venv install install-dev demo-data
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip $(PIP_FLAGS) install --upgrade "pip>=24"
+
+# Reinstall only when the dependency list changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip $(PIP_FLAGS) install -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip $(PIP_FLAGS) install -e ".[dev]"
+	touch $@
+
+venv install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+demo-data: $(VENV)/.installed
+	$(BIN)/sendreport demo-data --out $(DEMO) --la $(LA)
+
+report: demo-data
+	@build=$$($(BIN)/sendreport build --period $(PERIOD) --la $(LA) --data $(DEMO)) && \
+	  echo "" && echo "Reports for LA $(LA), $(PERIOD):" && ls -1 "$$build" | sed 's/^/  /' && \
+	  echo "Build folder: $$build"
+
+test: $(VENV)/.installed-dev
+	$(BIN)/ruff check sendreport tests benchmarks
+	$(BIN)/ruff format --check sendreport tests benchmarks
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check sendreport tests benchmarks
+	$(BIN)/ruff format --check sendreport tests benchmarks
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix sendreport tests benchmarks
+	$(BIN)/ruff format sendreport tests benchmarks
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) outputs/*/ .pytest_cache .ruff_cache

@@ -1,0 +1,3 @@
+from sendreport.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,245 @@
+"""Errors that reach users as messages, never tracebacks.
+
+One base class, :class:`SendReportError`, with specific subclasses that carry the
+evidence (file, column, rule, sample rows, notebook cell). The CLI prints ``str(err)``
+and exits with ``err.exit_code``:
+
+- 0 success
+- 1 verification mismatch, notebook failure or internal failure
+- 2 invalid data or parameters
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_INVALID = 2
+
+
+class SendReportError(Exception):
+    """Base for every error sendreport reports to a user."""
+
+    exit_code: int = EXIT_FAILURE
+    reason: str = "error"
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        text = self.message
+        if self.hint:
+            text += f"\n  how to fix: {self.hint}"
+        return text
+
+
+class ParameterError(SendReportError):
+    """A command-line or notebook parameter that is malformed or out of range."""
+
+    exit_code = EXIT_INVALID
+    reason = "invalid_parameter"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        accepted: str | None = None,
+        parameter: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.accepted = accepted
+        self.parameter = parameter
+
+    def __str__(self) -> str:
+        text = self.message
+        if self.accepted:
+            text += f"\n  accepted: {self.accepted}"
+        if self.hint:
+            text += f"\n  how to fix: {self.hint}"
+        return text
+
+
+class InputFileError(SendReportError):
+    """An input file that cannot be read as the data contract requires.
+
+    Carries the file, the column and rule broken (when there is one) and sample rows,
+    so a message can say exactly what and where.
+    """
+
+    exit_code = EXIT_INVALID
+    reason = "bad_input_file"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        dataset: str | None = None,
+        column: str | None = None,
+        rule: str | None = None,
+        samples: Sequence[Any] = (),
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.path = path
+        self.dataset = dataset
+        self.column = column
+        self.rule = rule
+        self.samples = list(samples)
+
+    def __str__(self) -> str:
+        where = ", ".join(
+            part
+            for part in (
+                f"file {self.path}" if self.path else "",
+                f"column {self.column!r}" if self.column else "",
+                f"rule {self.rule}" if self.rule else "",
+            )
+            if part
+        )
+        text = f"{self.message}" + (f"\n  where: {where}" if where else "")
+        if self.samples:
+            text += "\n  sample rows:"
+            for sample in self.samples[:5]:
+                text += f"\n    {sample}"
+        if self.hint:
+            text += f"\n  how to fix: {self.hint}"
+        return text
+
+
+@dataclass
+class ProblemRecord:
+    """One broken rule found by validation (Great Expectations or a file check)."""
+
+    dataset: str
+    column: str
+    expectation: str
+    failing_count: int
+    samples: list[Any] = field(default_factory=list)
+    message: str = ""
+    severity: str = "error"  # "error" stops the build; "warning" is reported only
+
+    def render(self) -> str:
+        head = (
+            f"- {self.dataset}: column {self.column!r} broke {self.expectation} "
+            f"({self.failing_count} row{'s' if self.failing_count != 1 else ''})"
+        )
+        if self.message:
+            head += f"\n    {self.message}"
+        for sample in self.samples[:5]:
+            head += f"\n    e.g. {sample}"
+        return head
+
+
+class ValidationFailed(SendReportError):
+    """Data broke the contract; carries every problem found, not just the first."""
+
+    exit_code = EXIT_INVALID
+    reason = "validation_failed"
+
+    def __init__(
+        self,
+        problems: Sequence[ProblemRecord],
+        *,
+        results_dir: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        errors = [p for p in problems if p.severity == "error"]
+        super().__init__(
+            f"validation failed: {len(errors)} problem{'s' if len(errors) != 1 else ''} "
+            "in the input data",
+            hint=hint,
+        )
+        self.problems = list(problems)
+        self.results_dir = results_dir
+
+    def __str__(self) -> str:
+        lines = [self.message]
+        lines += [p.render() for p in self.problems]
+        if self.results_dir:
+            lines.append(f"  full results and Data Docs: {self.results_dir}")
+        lines.append("  the last good build, if any, is unchanged")
+        if self.hint:
+            lines.append(f"  how to fix: {self.hint}")
+        return "\n".join(lines)
+
+
+class ReleaseNotRecognised(SendReportError):
+    """A DfE release file whose columns match no schema this package knows."""
+
+    exit_code = EXIT_INVALID
+    reason = "release_not_recognised"
+
+    def __init__(self, path: str, expected: Sequence[str], found: Sequence[str]) -> None:
+        super().__init__(
+            f"{path}: not a DfE release file sendreport recognises\n"
+            f"  expected columns including: {', '.join(expected)}\n"
+            f"  found: {', '.join(found[:30])}{' …' if len(found) > 30 else ''}",
+            hint="point --dfe at the data/ folder of an 'Education, health and care plans' "
+            "release downloaded from explore-education-statistics",
+        )
+        self.path = path
+        self.expected = list(expected)
+        self.found = list(found)
+
+
+class NotebookError(SendReportError):
+    """A report notebook failed while executing."""
+
+    exit_code = EXIT_FAILURE
+    reason = "notebook_failed"
+
+    def __init__(
+        self,
+        notebook: str,
+        *,
+        cell_index: int | None,
+        source_line: str | None,
+        ename: str,
+        evalue: str,
+        kept_at: str | None = None,
+    ) -> None:
+        where = f"cell {cell_index}" if cell_index is not None else "an unknown cell"
+        message = f"notebook {notebook} failed in {where}: {ename}: {evalue}"
+        if source_line:
+            message += f"\n  failing line: {source_line.strip()}"
+        if kept_at:
+            message += f"\n  partly executed notebook kept at: {kept_at}"
+        super().__init__(message)
+        self.notebook = notebook
+        self.cell_index = cell_index
+        self.source_line = source_line
+        self.ename = ename
+        self.evalue = evalue
+        self.kept_at = kept_at
+
+
+class NotebookTimeout(NotebookError):
+    reason = "notebook_timeout"
+
+
+class KernelDied(NotebookError):
+    reason = "kernel_died"
+
+
+class VerificationMismatch(SendReportError):
+    """A re-executed build did not reproduce the recorded figures or files."""
+
+    exit_code = EXIT_FAILURE
+    reason = "verification_mismatch"
+
+    def __init__(self, differences: Sequence[str], *, inputs_changed: Sequence[str] = ()) -> None:
+        lines = [f"verification failed: {len(differences)} difference(s)"]
+        lines += [f"- {d}" for d in differences]
+        if inputs_changed:
+            lines.append("recorded inputs have changed since the build:")
+            lines += [f"- {p}" for p in inputs_changed]
+        super().__init__("\n".join(lines))
+        self.differences = list(differences)
+        self.inputs_changed = list(inputs_changed)
