@@ -1,0 +1,25 @@
+"""Shared fixtures: where the official data lives, and the repository root."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+# The official DfE, MoJ and NHS files sit beside the repository and are read in place.
+SHARED_DATA = Path(os.environ.get("SENDREPORT_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
+DFE_RELEASE = SHARED_DATA / "dfe" / "ehcp-2025"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"official data not found at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def dfe_release(shared_data: Path) -> Path:
+    return shared_data / "dfe" / "ehcp-2025"
