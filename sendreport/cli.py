@@ -1,5 +1,335 @@
-"""Command-line interface (placeholder replaced by the spine work)."""
+"""``sendreport`` command line.
+
+Exit codes: 0 success; 1 verification mismatch, notebook or internal failure; 2 invalid
+data or parameters. Errors are printed as messages; an unexpected error (a bug) is
+summarised in one line and its traceback saved to a file for the bug report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+from sendreport import __version__
+from sendreport.exceptions import (
+    EXIT_FAILURE,
+    EXIT_INVALID,
+    EXIT_OK,
+    ParameterError,
+    SendReportError,
+)
+
+DEFAULT_PERIOD = "2023-24-Q4"
+DEFAULT_LA = "919"
+
+
+def _csv_choice(allowed: tuple[str, ...], what: str):
+    def parse(text: str) -> tuple[str, ...]:
+        values = tuple(v.strip() for v in text.split(",") if v.strip())
+        bad = [v for v in values if v not in allowed]
+        if bad or not values:
+            raise argparse.ArgumentTypeError(
+                f"unknown {what} {', '.join(bad) or repr(text)}; accepted: {', '.join(allowed)}"
+            )
+        return values
+
+    return parse
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be 1 or more")
+    return value
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sendreport",
+        description="Regenerate a council's quarterly SEND reports from validated data.",
+        epilog="Exit codes: 0 success; 1 verification mismatch or failure; 2 invalid data or "
+        "parameters.",
+    )
+    parser.add_argument("--version", action="version", version=f"sendreport {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    b = sub.add_parser("build", help="validate the data and build the reports for a quarter")
+    b.add_argument(
+        "--period",
+        default=DEFAULT_PERIOD,
+        help="financial-year quarter YYYY-YY-Qn, or a range FIRST..LAST "
+        f"(default {DEFAULT_PERIOD}: January–March 2024)",
+    )
+    b.add_argument("--la", default=DEFAULT_LA, help="3-digit DfE LA number (default 919)")
+    b.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="folder of input datasets (default outputs/demo-data/<la>)",
+    )
+    b.add_argument(
+        "--out", type=Path, default=Path("outputs"), help="output root (default outputs)"
+    )
+    b.add_argument(
+        "--dfe",
+        type=Path,
+        default=None,
+        help="DfE 'Education, health and care plans' release folder for benchmarks",
+    )
+    from sendreport.build import EDITIONS, FORMATS
+
+    b.add_argument(
+        "--edition",
+        type=_csv_choice(EDITIONS, "edition"),
+        default=EDITIONS,
+        help="reader,audit (default both)",
+    )
+    b.add_argument(
+        "--format",
+        type=_csv_choice(FORMATS, "format"),
+        default=FORMATS,
+        help="html,pdf (default both)",
+    )
+    b.add_argument(
+        "--report",
+        type=lambda s: tuple(x for x in s.split(",") if x),
+        default=None,
+        help="only these reports (default all notebooks)",
+    )
+    b.add_argument(
+        "--jobs",
+        type=_positive_int,
+        default=min(os.cpu_count() or 1, 4),
+        help="notebooks run at once (default: CPU count, at most 4)",
+    )
+    b.add_argument(
+        "--timeout",
+        type=_positive_int,
+        default=600,
+        help="seconds a notebook cell may run (default 600)",
+    )
+    b.add_argument("--force", action="store_true", help="rebuild even when up to date")
+    b.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    b.add_argument("--json", action="store_true", help="print one JSON summary line on stdout")
+
+    v = sub.add_parser("validate", help="check the input data against the contract only")
+    v.add_argument("--data", type=Path, default=None)
+    v.add_argument("--la", default=None, help="expected LA (default: the one in the data)")
+    v.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="write full results and Data Docs here when validation fails",
+    )
+    v.add_argument("--json", action="store_true")
+
+    d = sub.add_parser("demo-data", help="write a complete, valid demo dataset for one LA")
+    d.add_argument("--out", type=Path, required=True)
+    d.add_argument("--la", default=DEFAULT_LA)
+    d.add_argument("--seed", type=int, default=None)
+    d.add_argument(
+        "--dfe", type=Path, default=None, help="calibrate to this DfE release folder (any LA in it)"
+    )
+
+    ver = sub.add_parser("verify", help="re-execute a build from its recorded inputs and compare")
+    ver.add_argument("build_folder", type=Path)
+    ver.add_argument("--json", action="store_true")
+    ver.add_argument("--quiet", action="store_true")
+
+    df = sub.add_parser("diff", help="figures that changed between two builds")
+    df.add_argument("build_a", type=Path)
+    df.add_argument("build_b", type=Path)
+    df.add_argument("--json", action="store_true")
+
+    f = sub.add_parser("fetch-dfe", help="download a DfE EHC plans release (needs internet)")
+    f.add_argument("--out", type=Path, required=True)
+    f.add_argument("--url", default=None, help="base URL (default: explore-education-statistics)")
+
+    sub.add_parser("las", help="list the local authorities and their numbers")
+    return parser
+
+
+def _emit_json(payload: dict) -> None:
+    print(json.dumps(payload, sort_keys=True))
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from sendreport.build import BuildOptions, build
+    from sendreport.periods import Period
+    from sendreport.progress import Progress
+
+    periods = tuple(Period.parse_range(args.period))
+    data = args.data or Path("outputs") / "demo-data" / args.la
+    options = BuildOptions(
+        periods=periods,
+        la=args.la,
+        data_dir=data,
+        out_dir=args.out,
+        editions=args.edition,
+        formats=args.format,
+        dfe_dir=args.dfe,
+        force=args.force,
+        jobs=args.jobs,
+        timeout_s=args.timeout,
+        reports=args.report,
+    )
+    results = build(options, Progress(quiet=args.quiet or args.json))
+    if args.json:
+        _emit_json({"status": "ok", "exit_code": 0, "builds": [r.to_json() for r in results]})
+        return EXIT_OK
+    for result in results:
+        if result.status == "up to date" and not args.quiet:
+            print(f"up to date: {result.period} (use --force to rebuild)", file=sys.stderr)
+        print(result.folder.resolve())
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from sendreport.build import check_data_dir, data_range
+    from sendreport.load import load_inputs
+    from sendreport.validate import validate_inputs
+
+    data = args.data or Path("outputs") / "demo-data" / (args.la or DEFAULT_LA)
+    check_data_dir(data)
+    loaded = load_inputs(data)
+    for warning in loaded.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    _, data_end = data_range(loaded.frames)
+    summary = validate_inputs(loaded, data_end=data_end, la_code=args.la, results_dir=args.out)
+    payload = summary.to_json() if hasattr(summary, "to_json") else dict(summary)
+    if args.json:
+        _emit_json({"status": "ok", "exit_code": 0, "validation": payload})
+    else:
+        datasets = payload.get("datasets", {})
+        total = sum(int(d.get("evaluated", 0)) for d in datasets.values())
+        print(f"valid: {len(datasets)} datasets passed {total} expectations ({data})")
+    return EXIT_OK
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from sendreport.build import check_la
+    from sendreport.demo import write_demo
+
+    check_la(args.la)
+    kwargs = {"la_code": args.la, "dfe_dir": args.dfe}
+    if args.seed is not None:
+        kwargs["seed"] = args.seed
+    paths = write_demo(args.out, **kwargs)
+    print(f"wrote {len(paths)} demo datasets for LA {args.la}", file=sys.stderr)
+    print(Path(args.out).resolve())
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from sendreport.progress import Progress
+    from sendreport.verify import verify_build
+
+    report = verify_build(args.build_folder, Progress(quiet=args.quiet or args.json))
+    if args.json:
+        _emit_json({"status": "ok", "exit_code": 0, "verify": report})
+    else:
+        print(
+            f"verified: {report['figures']} figures and {report['files']} files match "
+            f"({args.build_folder})"
+        )
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from sendreport.verify import diff_builds, format_diff
+
+    changes = diff_builds(args.build_a, args.build_b)
+    if args.json:
+        _emit_json({"status": "ok", "exit_code": 0, "changes": changes})
+    else:
+        print(format_diff(changes, args.build_a, args.build_b))
+    return EXIT_OK
+
+
+def cmd_fetch_dfe(args: argparse.Namespace) -> int:
+    from sendreport.dfe.fetch import fetch_release
+
+    kwargs = {"base_url": args.url} if args.url else {}
+    folder = fetch_release(args.out, **kwargs)
+    print(Path(folder).resolve())
+    return EXIT_OK
+
+
+def cmd_las(_: argparse.Namespace) -> int:
+    from sendreport import reference
+
+    for code in reference.all_la_codes():
+        print(f"{code}  {reference.la_name(code)}")
+    return EXIT_OK
+
+
+COMMANDS = {
+    "build": cmd_build,
+    "validate": cmd_validate,
+    "demo-data": cmd_demo_data,
+    "verify": cmd_verify,
+    "diff": cmd_diff,
+    "fetch-dfe": cmd_fetch_dfe,
+    "las": cmd_las,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
-    return 0
+    parser = make_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # argparse exits 2 on bad usage, 0 on --help
+        return int(exit_.code or 0)
+    if not args.command:
+        parser.print_help()
+        return EXIT_INVALID
+    wants_json = getattr(args, "json", False)
+    try:
+        return COMMANDS[args.command](args)
+    except SendReportError as err:
+        if wants_json:
+            _emit_json(
+                {
+                    "status": "error",
+                    "exit_code": err.exit_code,
+                    "reason": err.reason,
+                    "message": str(err),
+                }
+            )
+        else:
+            print(f"error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("interrupted: nothing was published", file=sys.stderr)
+        return EXIT_FAILURE
+    except Exception as err:  # a bug: summarise, keep the traceback for the report
+        log = Path(tempfile.gettempdir()) / "sendreport-internal-error.log"
+        log.write_text(traceback.format_exc())
+        message = f"internal error ({type(err).__name__}: {err}); this is a bug in sendreport."
+        if wants_json:
+            _emit_json(
+                {
+                    "status": "error",
+                    "exit_code": EXIT_FAILURE,
+                    "reason": "internal",
+                    "message": message,
+                    "traceback": str(log),
+                }
+            )
+        else:
+            print(
+                f"error: {message}\n  traceback saved to {log}; nothing was published",
+                file=sys.stderr,
+            )
+        return EXIT_FAILURE
+
+
+__all__ = ["ParameterError", "main"]

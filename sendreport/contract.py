@@ -96,7 +96,7 @@ class Dataset:
 LA_CODE = Column(
     "la_code",
     "text",
-    "3-digit DfE local authority number, as text (Hertfordshire is \"919\")",
+    '3-digit DfE local authority number, as text (Hertfordshire is "919")',
 )
 
 EHCP_REQUESTS = Dataset(
@@ -157,8 +157,11 @@ EHCP_REQUESTS = Dataset(
             allowed=PRIMARY_NEEDS,
         ),
         Column(
-            "age_at_request", "int", "Age in whole years when the request was received",
-            required=False, nullable=True,
+            "age_at_request",
+            "int",
+            "Age in whole years when the request was received",
+            required=False,
+            nullable=True,
         ),
         Column("mediation", "flag", "1 when mediation took place", required=False, nullable=True),
         Column(
@@ -170,7 +173,12 @@ EHCP_REQUESTS = Dataset(
         ),
     ),
     key=("request_id",),
-    dated_by=("received_date", "request_outcome_date", "assessment_outcome_date", "plan_issued_date"),
+    dated_by=(
+        "received_date",
+        "request_outcome_date",
+        "assessment_outcome_date",
+        "plan_issued_date",
+    ),
     notes=(
         "request_outcome_date, assessment_outcome_date and plan_issued_date are never before "
         "received_date.",
@@ -264,7 +272,9 @@ WORKFORCE = Dataset(
     columns=(
         LA_CODE,
         Column("month_end", "date", "Last day of the month"),
-        Column("case_officer_appointments", "int", "Case officers appointed since the programme began"),
+        Column(
+            "case_officer_appointments", "int", "Case officers appointed since the programme began"
+        ),
         Column("in_training", "int", "Case officers in training"),
         Column("trained", "int", "Case officers who have completed training"),
         Column("average_caseload", "float", "Average EHC plans per case officer"),
@@ -301,7 +311,11 @@ CLA_STABILITY = Dataset(
         LA_CODE,
         Column("year_end", "date", "31 March of the year"),
         Column("children_looked_after", "int", "Children looked after at 31 March"),
-        Column("three_plus_placements", "int", "Of those, children with three or more placements in the year"),
+        Column(
+            "three_plus_placements",
+            "int",
+            "Of those, children with three or more placements in the year",
+        ),
     ),
     key=("la_code", "year_end"),
     dated_by=("year_end",),

@@ -1,0 +1,542 @@
+"""The quarterly build: load → validate → compute (notebooks) → render → publish.
+
+Cheap checks come first and need no pandas, Great Expectations or kernel: the period, the
+LA, the data folder, the notebooks' declared parameters and whether the build is already
+up to date. Then the inputs are loaded and validated once, written as a Parquet snapshot
+that every notebook reads, and the notebooks run in parallel (one task per notebook and
+period). Each period's folder is assembled in staging and published atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Sequence
+from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sendreport import manifest as mf
+from sendreport import reference
+from sendreport.exceptions import InputFileError, ParameterError, SendReportError
+from sendreport.periods import Period
+from sendreport.progress import Progress
+from sendreport.resources import expectations_dir, notebooks_dir
+
+EDITIONS = ("reader", "audit")
+FORMATS = ("html", "pdf")
+# Environment for kernels and renderers: deterministic hashing and a non-interactive backend.
+STABLE_ENV = {"PYTHONHASHSEED": "0", "MPLBACKEND": "Agg", "SOURCE_DATE_EPOCH": "0"}
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    periods: tuple[Period, ...]
+    la: str
+    data_dir: Path
+    out_dir: Path
+    editions: tuple[str, ...] = EDITIONS
+    formats: tuple[str, ...] = FORMATS
+    dfe_dir: Path | None = None
+    force: bool = False
+    jobs: int = 2
+    timeout_s: int = 600
+    reports: tuple[str, ...] | None = None
+
+
+@dataclass
+class BuildResult:
+    period: str
+    folder: Path
+    status: str  # "built" | "up to date"
+    figures: int = 0
+    seconds: float = 0.0
+    timings: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "period": self.period,
+            "folder": str(self.folder),
+            "status": self.status,
+            "figures": self.figures,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass(frozen=True)
+class ReportTask:
+    """One notebook for one period: picklable, so it can run in a worker process."""
+
+    report: str
+    notebook: Path
+    staging: Path
+    parameters: dict[str, Any]
+    editions: tuple[str, ...]
+    formats: tuple[str, ...]
+    timeout_s: int
+    title: str
+    la_name: str
+    period_text: str
+    data_as_at: str
+    validation: dict[str, Any]
+
+
+def report_notebooks(selected: Sequence[str] | None = None) -> dict[str, Path]:
+    found = {p.stem: p for p in sorted(notebooks_dir().glob("*.ipynb"))}
+    if not found:
+        raise SendReportError(f"no report notebooks found in {notebooks_dir()}")
+    if selected:
+        unknown = [r for r in selected if r not in found]
+        if unknown:
+            raise ParameterError(
+                f"unknown report {', '.join(unknown)}",
+                accepted=", ".join(found),
+                parameter="report",
+            )
+        return {r: found[r] for r in selected}
+    return found
+
+
+def notebook_title(path: Path) -> str:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return nb.get("metadata", {}).get("sendreport", {}).get("title", path.stem.capitalize())
+
+
+def check_la(la: str) -> None:
+    if not reference.is_known_la(la):
+        raise ParameterError(
+            f"unknown local authority {la!r}",
+            accepted="a 3-digit DfE LA number, e.g. 919 (Hertfordshire) or 884 (Herefordshire); "
+            "`sendreport las` lists them all",
+            parameter="la",
+        )
+
+
+def check_data_dir(data_dir: Path) -> None:
+    if not data_dir.is_dir():
+        raise InputFileError(
+            f"data folder {data_dir} does not exist",
+            path=str(data_dir),
+            hint="pass --data with the folder holding the datasets (see docs/data.md), or run "
+            "`sendreport demo-data --out DIR` to make a demo set",
+        )
+
+
+def final_folder(out_dir: Path, la: str, period: Period) -> Path:
+    return out_dir / la / period.label
+
+
+def plan_build(options: BuildOptions) -> tuple[dict[str, Path], dict[str, Any], dict[str, Any]]:
+    """Cheap checks and the digests that decide whether a build is up to date."""
+    check_la(options.la)
+    check_data_dir(options.data_dir)
+    notebooks = report_notebooks(options.reports)
+    code = mf.code_digest(notebooks_dir(), expectations_dir())
+    inputs = mf.input_files(options.data_dir)
+    if not inputs:
+        raise InputFileError(
+            f"data folder {options.data_dir} is empty",
+            path=str(options.data_dir),
+            hint="run `sendreport demo-data --out DIR` for a demo set, or see docs/data.md",
+        )
+    if options.dfe_dir:
+        code = {**code, "dfe": mf.digest_files(_dfe_files(options.dfe_dir), options.dfe_dir)}
+    return notebooks, code, inputs
+
+
+def _dfe_files(dfe_dir: Path) -> list[Path]:
+    return [p for p in dfe_dir.rglob("*") if p.is_file()]
+
+
+def period_parameters(
+    options: BuildOptions, period: Period, reports: Sequence[str]
+) -> dict[str, Any]:
+    """What the build key covers besides inputs and code: everything that shapes outputs."""
+    return {
+        "period": period.label,
+        "la": options.la,
+        "editions": list(options.editions),
+        "formats": list(options.formats),
+        "reports": sorted(reports),
+    }
+
+
+def is_up_to_date(folder: Path, key: str) -> bool:
+    recorded = mf.read_manifest(folder)
+    return bool(recorded) and recorded.get("build_key") == key
+
+
+def build(options: BuildOptions, progress: Progress | None = None) -> list[BuildResult]:
+    progress = progress or Progress(quiet=True)
+    started = time.perf_counter()
+    notebooks, code, inputs = plan_build(options)
+    keys = {
+        p.label: mf.build_key(inputs, period_parameters(options, p, list(notebooks)), code)
+        for p in options.periods
+    }
+    todo = [
+        p
+        for p in options.periods
+        if options.force
+        or not is_up_to_date(final_folder(options.out_dir, options.la, p), keys[p.label])
+    ]
+    results = [
+        BuildResult(p.label, final_folder(options.out_dir, options.la, p), "up to date")
+        for p in options.periods
+        if p not in todo
+    ]
+    for r in results:
+        progress.say(f"{r.period}: up to date ({r.folder})")
+    if not todo:
+        return results
+
+    from sendreport.execute import check_parameters
+
+    base_params = {"period": todo[0].label, "la": options.la, "data_dir": "", "benchmarks_path": ""}
+    for path in notebooks.values():
+        check_parameters(path, base_params)
+
+    os.environ.update(STABLE_ENV)
+    timings: dict[str, float] = {}
+    stage = time.perf_counter()
+    progress.say(f"loading inputs from {options.data_dir}")
+    from sendreport.load import load_inputs
+
+    loaded = load_inputs(options.data_dir)
+    for warning in loaded.warnings:
+        progress.warn(warning)
+    data_start, data_end = data_range(loaded.frames)
+    check_periods_in_data(todo, data_start, data_end, options.data_dir)
+    timings["load_s"] = time.perf_counter() - stage
+
+    stage = time.perf_counter()
+    progress.say("validating inputs against the data contract (Great Expectations)")
+    first_final = final_folder(options.out_dir, options.la, todo[0])
+    validation = _validate(loaded, options, data_end, first_final)
+    timings["validate_s"] = time.perf_counter() - stage
+
+    stage = time.perf_counter()
+    cache = options.out_dir / ".cache"
+    snapshot = write_snapshot_cached(loaded, inputs, cache)
+    benchmarks = write_benchmarks_cached(options.dfe_dir, code.get("dfe", "published"), cache)
+    timings["snapshot_s"] = time.perf_counter() - stage
+
+    la_name = reference.la_name(options.la)
+    data_as_at = f"{data_end:%-d %B %Y}"
+    stagings: dict[str, Path] = {}
+    tasks: list[ReportTask] = []
+    for period in todo:
+        final = final_folder(options.out_dir, options.la, period)
+        staging = mf_staging = _make_staging(final)
+        stagings[period.label] = mf_staging
+        (staging / "validation").mkdir()
+        (staging / "validation" / "summary.json").write_text(
+            json.dumps(validation, indent=2, sort_keys=True) + "\n"
+        )
+        for report, path in notebooks.items():
+            tasks.append(
+                ReportTask(
+                    report=report,
+                    notebook=path,
+                    staging=staging,
+                    parameters={
+                        "period": period.label,
+                        "la": options.la,
+                        "data_dir": str(snapshot),
+                        "benchmarks_path": str(benchmarks),
+                    },
+                    editions=options.editions,
+                    formats=options.formats,
+                    timeout_s=options.timeout_s,
+                    title=notebook_title(path),
+                    la_name=la_name,
+                    period_text=period.describe(),
+                    data_as_at=data_as_at,
+                    validation=validation,
+                )
+            )
+
+    stage = time.perf_counter()
+    try:
+        outcomes = run_tasks(tasks, jobs=options.jobs, progress=progress)
+    except BaseException:
+        for period in todo:
+            staging = stagings[period.label]
+            final = final_folder(options.out_dir, options.la, period)
+            from sendreport.publish import keep_failed
+
+            kept = keep_failed(staging, final)
+            progress.say(f"{period.label}: build failed; partial results kept in {kept}")
+        raise
+    timings["reports_s"] = time.perf_counter() - stage
+
+    from sendreport.figures import Figure, dedupe_figures, write_figures
+    from sendreport.publish import publish_folder
+
+    for period in todo:
+        staging = stagings[period.label]
+        final = final_folder(options.out_dir, options.la, period)
+        mine = [o for o in outcomes if o["staging"] == str(staging)]
+        figures = dedupe_figures(Figure(**f) for o in mine for f in o["figures"])
+        write_figures(figures, staging / "figures.json")
+        params = period_parameters(options, period, list(notebooks))
+        manifest = {
+            "build_key": keys[period.label],
+            "parameters": {
+                **params,
+                "data_dir": str(options.data_dir.resolve()),
+                "dfe_dir": str(options.dfe_dir.resolve()) if options.dfe_dir else None,
+            },
+            "period": {
+                "code": period.label,
+                "start": period.start.isoformat(),
+                "end": period.end.isoformat(),
+                "basis": period.basis.value,
+            },
+            "la": {"code": options.la, "name": la_name},
+            "data_as_at": data_end.isoformat(),
+            "inputs": {
+                name: {**info, "rows": loaded.rows_by_file.get(name)}
+                for name, info in inputs.items()
+            },
+            "code": code,
+            "validation": validation,
+            "environment": mf.environment(),
+            "git": mf.git_state(),
+            "outputs": mf.output_hashes(staging),
+            "timings": {
+                **{k: round(v, 3) for k, v in timings.items()},
+                "notebooks": {o["report"]: o["timings"] for o in mine},
+                "total_s": round(time.perf_counter() - started, 3),
+            },
+        }
+        mf.write_manifest(staging, manifest)
+        publish_folder(staging, final)
+        progress.say(f"{period.label}: published {final}")
+        results.append(
+            BuildResult(
+                period.label,
+                final,
+                "built",
+                len(figures),
+                time.perf_counter() - started,
+                manifest["timings"],
+            )
+        )
+    order = {p.label: i for i, p in enumerate(options.periods)}
+    return sorted(results, key=lambda r: order[r.period])
+
+
+def _make_staging(final: Path) -> Path:
+    from sendreport.publish import make_staging
+
+    return make_staging(final)
+
+
+def data_range(frames: dict[str, Any]) -> tuple[date, date]:
+    """First request received and the extract's as-at date (the last caseload month end)."""
+    requests = frames["ehcp_requests"]
+    caseload = frames["ehcp_caseload"]
+    if requests.empty or caseload.empty:
+        raise InputFileError(
+            "the requests and caseload datasets must hold at least one row each",
+            hint="check the extract covers the period you are reporting on",
+        )
+    return requests["received_date"].min().date(), caseload["month_end"].max().date()
+
+
+def check_periods_in_data(
+    periods: Sequence[Period], start: date, end: date, data_dir: Path
+) -> None:
+    outside = [p for p in periods if p.end > end or p.start < start]
+    if outside:
+        first = Period.quarter(start.year if start.month >= 4 else start.year - 1, 1)
+        while first.start < start:
+            first = first.next_quarter()
+        last = Period.quarter(end.year if end.month >= 4 else end.year - 1, 1)
+        while last.next_quarter().end <= end:
+            last = last.next_quarter()
+        raise ParameterError(
+            f"period {', '.join(p.label for p in outside)} is outside the data in {data_dir} "
+            f"({start:%-d %B %Y} to {end:%-d %B %Y})",
+            accepted=f"quarters from {first.label} to {last.label}",
+            parameter="period",
+        )
+
+
+def _validate(
+    loaded: Any, options: BuildOptions, data_end: date, first_final: Path
+) -> dict[str, Any]:
+    from sendreport.exceptions import ValidationFailed
+    from sendreport.publish import failed_path
+    from sendreport.validate import validate_inputs
+
+    failed = failed_path(first_final)
+    results_dir = failed / "validation"
+    try:
+        summary = validate_inputs(
+            loaded, data_end=data_end, la_code=options.la, results_dir=results_dir
+        )
+    except ValidationFailed:
+        raise
+    else:
+        if failed.exists() and not any(results_dir.glob("*")):
+            shutil.rmtree(failed, ignore_errors=True)
+    return summary.to_json() if hasattr(summary, "to_json") else dict(summary)
+
+
+def write_snapshot_cached(loaded: Any, inputs: dict[str, Any], cache: Path) -> Path:
+    """Validated inputs as Parquet, keyed by the input digest and shared by every notebook."""
+    import hashlib
+
+    from sendreport.load import write_snapshot
+
+    digest = hashlib.sha256(
+        json.dumps({k: v["sha256"] for k, v in inputs.items()}, sort_keys=True).encode()
+    ).hexdigest()[:16]
+    target = cache / "snapshots" / digest
+    if target.is_dir():
+        return target.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{digest}.{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    write_snapshot(loaded, tmp)
+    try:
+        os.rename(tmp, target)
+    except OSError:  # another build wrote it first
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target.resolve()
+
+
+def write_benchmarks_cached(dfe_dir: Path | None, digest: str, cache: Path) -> Path:
+    """England, regional and LA benchmarks in the tidy DfE shape, as one Parquet file."""
+    target = cache / "benchmarks" / f"{digest[:16]}.parquet"
+    if target.is_file():
+        return target.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if dfe_dir:
+        from sendreport.dfe import load_release
+
+        tidy = load_release(dfe_dir)
+    else:
+        from sendreport.dfe.published import published_benchmarks
+
+        tidy = published_benchmarks()
+    tmp = target.with_name(f".{target.name}.{os.getpid()}")
+    tidy.to_parquet(tmp, index=False)
+    os.replace(tmp, target)
+    return target.resolve()
+
+
+def run_tasks(tasks: list[ReportTask], *, jobs: int, progress: Progress) -> list[dict[str, Any]]:
+    """Run report tasks, in worker processes when ``jobs > 1``; stop at the first failure."""
+    if jobs <= 1 or len(tasks) == 1:
+        outcomes = []
+        for task in tasks:
+            progress.say(f"{task.parameters['period']} {task.report}: executing and rendering")
+            outcomes.append(run_report(task))
+        return outcomes
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    outcomes: list[dict[str, Any]] = []
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context) as pool:
+        futures: dict[Future, ReportTask] = {}
+        for task in tasks:
+            futures[pool.submit(run_report, task)] = task
+        progress.say(f"running {len(tasks)} report notebook(s) with {min(jobs, len(tasks))} jobs")
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+            for future in done:
+                task = futures[future]
+                error = future.exception()
+                if error is not None:
+                    for other in pending:
+                        other.cancel()
+                    raise error
+                outcomes.append(future.result())
+                progress.say(f"{task.parameters['period']} {task.report}: done")
+    outcomes.sort(key=lambda o: (o["staging"], o["report"]))
+    return outcomes
+
+
+def run_report(task: ReportTask) -> dict[str, Any]:
+    """Execute one notebook and render its editions into the staging folder."""
+    import nbformat
+
+    from sendreport.execute import execute_notebook, normalise_notebook
+    from sendreport.figures import collect_figures, dedupe_figures
+    from sendreport.render import (
+        figure_register_html,
+        render_body,
+        render_page,
+        validation_summary_html,
+        write_pdf,
+    )
+
+    os.environ.update(STABLE_ENV)
+    audit_dir = task.staging / "audit"
+    audit_dir.mkdir(exist_ok=True)
+    executed = audit_dir / f"{task.report}.ipynb"
+    timings: dict[str, Any] = {}
+    timings["execute_s"] = round(
+        execute_notebook(
+            task.notebook, executed, task.parameters, timeout_s=task.timeout_s, cwd=task.staging
+        ),
+        3,
+    )
+    stage = time.perf_counter()
+    nb = nbformat.read(str(executed), as_version=4)
+    timings["cells"] = normalise_notebook(nb).get("cells", [])
+    _relativise_parameters(nb, task)
+    nbformat.write(nb, str(executed))
+    figures = [f.to_json() for f in dedupe_figures(collect_figures(nb))]
+
+    page_args = {
+        "title": task.title,
+        "la_name": task.la_name,
+        "period_text": task.period_text,
+        "data_as_at": task.data_as_at,
+    }
+    reader_html = render_page(render_body(nb, "reader"), edition="reader", **page_args)
+    if "html" in task.formats and "reader" in task.editions:
+        (task.staging / f"{task.report}.html").write_text(reader_html, encoding="utf-8")
+    if "audit" in task.editions:
+        audit_html = render_page(
+            render_body(nb, "audit"),
+            edition="audit",
+            appendix=[
+                figure_register_html(figures, task.report),
+                validation_summary_html(task.validation),
+            ],
+            **page_args,
+        )
+        (audit_dir / f"{task.report}.html").write_text(audit_html, encoding="utf-8")
+    timings["render_html_s"] = round(time.perf_counter() - stage, 3)
+    if "pdf" in task.formats:
+        stage = time.perf_counter()
+        write_pdf(reader_html, task.staging / f"{task.report}.pdf")
+        timings["render_pdf_s"] = round(time.perf_counter() - stage, 3)
+    return {
+        "report": task.report,
+        "staging": str(task.staging),
+        "figures": figures,
+        "timings": timings,
+    }
+
+
+def _relativise_parameters(nb: Any, task: ReportTask) -> None:
+    """Injected absolute paths differ per machine and run; record them as stable names so
+    the executed notebook is byte-identical across builds (the manifest keeps the paths)."""
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            source = cell.source
+            source = source.replace(task.parameters["data_dir"], "validated-snapshot")
+            source = source.replace(task.parameters["benchmarks_path"], "benchmarks.parquet")
+            cell.source = source
+    nb.metadata.get("papermill", {}).clear()

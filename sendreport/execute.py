@@ -1,0 +1,194 @@
+"""Run report notebooks with papermill and turn every failure into a clear message.
+
+Parameters are checked against the notebook's own ``parameters`` cell before any kernel
+starts. A cell that raises, a timeout and a dying kernel each become a
+:class:`~sendreport.exceptions.NotebookError` naming the notebook, the cell, the failing
+source line and the error; the partly executed notebook is kept for the reviewer.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sendreport.exceptions import KernelDied, NotebookError, NotebookTimeout, ParameterError
+
+DEFAULT_TIMEOUT_S = 600
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@dataclass(frozen=True)
+class DeclaredParameter:
+    name: str
+    type_name: str
+    default: str
+
+
+def read_parameters(notebook_path: Path) -> dict[str, DeclaredParameter]:
+    """The parameters a notebook declares in its cell tagged ``parameters``.
+
+    Parsed with :mod:`ast` rather than papermill's inspector so it costs milliseconds and
+    never imports a kernel; the rule is the same: simple ``name = literal`` assignments.
+    """
+    nb = json.loads(Path(notebook_path).read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = "".join(cell.get("source", ""))
+            declared: dict[str, DeclaredParameter] = {}
+            for node in ast.parse(source).body:
+                if isinstance(node, ast.Assign | ast.AnnAssign):
+                    target = node.targets[0] if isinstance(node, ast.Assign) else node.target
+                    if isinstance(target, ast.Name) and node.value is not None:
+                        value = ast.literal_eval(node.value)
+                        declared[target.id] = DeclaredParameter(
+                            target.id, type(value).__name__, repr(value)
+                        )
+            return declared
+    raise ParameterError(
+        f"notebook {Path(notebook_path).name} has no cell tagged 'parameters'",
+        hint="tag the first code cell 'parameters' (View → Cell Toolbar → Tags in Jupyter)",
+    )
+
+
+def check_parameters(notebook_path: Path, parameters: dict[str, Any]) -> None:
+    """Reject unknown or wrongly typed parameters before any kernel starts."""
+    declared = read_parameters(notebook_path)
+    name = Path(notebook_path).stem
+    for key, value in parameters.items():
+        if key not in declared:
+            accepted = ", ".join(f"{p.name} ({p.type_name})" for p in declared.values())
+            raise ParameterError(
+                f"notebook {name} has no parameter {key!r}", accepted=accepted, parameter=key
+            )
+        expected = declared[key].type_name
+        if type(value).__name__ != expected:
+            raise ParameterError(
+                f"notebook {name}: parameter {key!r} must be {expected}, "
+                f"got {type(value).__name__} {value!r}",
+                accepted=f"{key} ({expected}), default {declared[key].default}",
+                parameter=key,
+            )
+
+
+def _failing_line(traceback_lines: list[str]) -> str | None:
+    """The source line IPython marks with an arrow in the deepest notebook frame."""
+    text = _ANSI.sub("", "\n".join(traceback_lines))
+    marked = [ln for ln in text.splitlines() if re.match(r"^\s*-+>\s*\d+", ln)]
+    if not marked:
+        return None
+    return re.sub(r"^\s*-+>\s*\d+\s?", "", marked[0])
+
+
+def _running_cell(nb: Any) -> tuple[int | None, str | None]:
+    """The last cell papermill started: the one running when execution stopped."""
+    last = None
+    for index, cell in enumerate(nb.cells):
+        if cell.get("metadata", {}).get("papermill", {}).get("start_time"):
+            last = index
+    if last is None:
+        return None, None
+    source = nb.cells[last].source.strip().splitlines()
+    return last, (source[0] if source else None)
+
+
+def execute_notebook(
+    notebook_path: Path,
+    output_path: Path,
+    parameters: dict[str, Any],
+    *,
+    timeout_s: int = DEFAULT_TIMEOUT_S,
+    cwd: Path | None = None,
+) -> float:
+    """Execute one notebook into ``output_path``; return its wall time in seconds."""
+    import papermill
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
+    name = Path(notebook_path).stem
+    started = time.perf_counter()
+    try:
+        papermill.execute_notebook(
+            str(notebook_path),
+            str(output_path),
+            parameters=parameters,
+            kernel_name="python3",
+            language="python",
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=timeout_s,
+            cwd=str(cwd) if cwd else None,
+        )
+    except PapermillExecutionError as err:
+        raise NotebookError(
+            name,
+            cell_index=err.cell_index,
+            source_line=_failing_line(err.traceback) or _first_line(err.source),
+            ename=err.ename,
+            evalue=err.evalue,
+            kept_at=str(output_path),
+        ) from None
+    except CellTimeoutError:
+        index, line = _running_cell_from(output_path)
+        raise NotebookTimeout(
+            name,
+            cell_index=index,
+            source_line=line,
+            ename="Timeout",
+            evalue=f"cell still running after {timeout_s} s (raise --timeout to allow longer)",
+            kept_at=str(output_path),
+        ) from None
+    except DeadKernelError as err:
+        index, line = _running_cell_from(output_path)
+        raise KernelDied(
+            name,
+            cell_index=index,
+            source_line=line,
+            ename="KernelDied",
+            evalue=f"the Python kernel died ({err}); it may have run out of memory",
+            kept_at=str(output_path),
+        ) from None
+    return time.perf_counter() - started
+
+
+def _first_line(source: str | None) -> str | None:
+    if not source:
+        return None
+    lines = [ln for ln in source.splitlines() if ln.strip()]
+    return lines[-1] if lines else None
+
+
+def _running_cell_from(output_path: Path) -> tuple[int | None, str | None]:
+    import nbformat
+
+    try:
+        nb = nbformat.read(str(output_path), as_version=4)
+    except (OSError, ValueError):
+        return None, None
+    return _running_cell(nb)
+
+
+def normalise_notebook(nb: Any) -> dict[str, Any]:
+    """Strip run-specific metadata so an executed notebook is byte-stable.
+
+    Returns what was removed that matters (cell durations) for the manifest.
+    """
+    timings: dict[str, Any] = {}
+    pm = nb.metadata.pop("papermill", {})
+    if "duration" in pm:
+        timings["notebook_s"] = pm["duration"]
+    cell_times = []
+    for index, cell in enumerate(nb.cells):
+        meta = cell.get("metadata", {})
+        cell_pm = meta.pop("papermill", None)
+        meta.pop("execution", None)
+        if cell_pm and cell_pm.get("duration") is not None:
+            cell_times.append({"cell": index, "seconds": round(cell_pm["duration"], 3)})
+    timings["cells"] = cell_times
+    nb.metadata.get("kernelspec", {}).pop("env", None)
+    nb.metadata.pop("widgets", None)
+    return timings

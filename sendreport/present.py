@@ -1,0 +1,375 @@
+"""What a report notebook calls to state figures, tables and charts.
+
+``open_report`` loads the validated inputs for one LA and quarter and returns a
+:class:`ReportContext`. Its ``fig`` method both formats a metric for the reader and records
+it (see :mod:`sendreport.figures`), so a sentence like::
+
+    rep.say(f"We finalised {rep.fig(issued, 'EHC plans finalised')} new plans.")
+
+publishes the number and its evidence in one step. Derivation tables go to the audit
+edition only: they carry the ``audit-only`` output tag that the reader edition removes.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import inspect
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sendreport.contract import DATASETS
+from sendreport.figures import ENGLAND, FIGURE_MIME, make_payload
+from sendreport.metrics.base import REGISTRY, Measure
+from sendreport.periods import Period
+
+AUDIT_ONLY = "audit-only"
+DFE_SOURCE = "DfE: Education, health and care plans (explore-education-statistics)"
+
+# Metric parameter names that name a dataset of the contract.
+_PARAM_DATASETS = {
+    "requests": "ehcp_requests",
+    "caseload": "ehcp_caseload",
+    "service_waits": "service_waits",
+    "waits": "service_waits",
+    "school_places": "school_places",
+    "places": "school_places",
+    "placement_waits": "placement_waits",
+    "workforce": "workforce",
+    "families_first": "families_first",
+    "cla_stability": "cla_stability",
+    "cla": "cla_stability",
+    "improvement_plan": "improvement_plan",
+    "plan": "improvement_plan",
+    "targets": "targets",
+}
+
+
+def _display(obj: Any, *, raw: bool = False, metadata: dict | None = None) -> None:
+    from IPython.display import display
+
+    display(obj, raw=raw, metadata=metadata)
+
+
+def format_value(value: float | None, unit: str, *, note: str | None = None) -> str:
+    """A value as a reader sees it: ``42.5%``, ``1,306``, ``18.3 weeks``."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return note or "not available"
+    if unit == "%":
+        return f"{value:.1f}%"
+    if unit == "pp":
+        return f"{value:+.1f} percentage points"
+    if unit == "weeks":
+        return f"{value:.1f} weeks"
+    if unit == "ratio":
+        return f"{value:.1f}"
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.1f}"
+
+
+def datasets_used(metric_id: str) -> list[str]:
+    """The contract datasets a metric reads, from its parameter names."""
+    spec = REGISTRY.get(metric_id)
+    if spec is None:
+        return []
+    params = inspect.signature(spec.func).parameters
+    return sorted({_PARAM_DATASETS[p] for p in params if p in _PARAM_DATASETS})
+
+
+@dataclass
+class ReportContext:
+    report: str
+    period: Period
+    la: str
+    la_name: str
+    frames: dict[str, pd.DataFrame]
+    benchmarks: pd.DataFrame
+    data_as_at: date
+    used_metrics: list[str] = field(default_factory=list)
+
+    # ---- figures -------------------------------------------------------------------
+    def fig(
+        self,
+        measure: Measure,
+        label: str | None = None,
+        *,
+        area: str | None = None,
+        source: Sequence[str] | None = None,
+        show: str | None = None,
+    ) -> str:
+        """Record ``measure`` as a published figure and return its reader text."""
+        spec = REGISTRY.get(measure.id)
+        if measure.id in REGISTRY and measure.id not in self.used_metrics:
+            self.used_metrics.append(measure.id)
+        text = show or format_value(measure.value, measure.unit, note=measure.note)
+        payload = make_payload(
+            id=measure.id,
+            label=label or (spec.title if spec else measure.id),
+            value=measure.value,
+            display=text,
+            unit=measure.unit,
+            period=measure.period.label,
+            period_start=measure.period.start.isoformat(),
+            period_end=measure.period.end.isoformat(),
+            basis=measure.period.basis.value,
+            area=area or self.la,
+            report=self.report,
+            source=list(source) if source is not None else datasets_used(measure.id),
+            numerator=measure.numerator,
+            denominator=measure.denominator,
+            note=measure.note,
+        )
+        _display({FIGURE_MIME: payload}, raw=True)
+        return text
+
+    def benchmark_fig(self, row: pd.Series | dict, label: str, unit: str = "%") -> str:
+        """Record a DfE benchmark row (tidy shape from sendreport.dfe) and return its text."""
+        year_or_month = str(row["period"])
+        if row.get("period_basis") == "January snapshot":
+            y, m = (int(p) for p in year_or_month.split("-"))
+            period = Period.snapshot(date(y, m, 1))
+        else:
+            period = Period.calendar_year(int(year_or_month[:4]))
+        value = row.get("value")
+        measure = Measure(
+            id=str(row["measure"]),
+            value=None if pd.isna(value) else float(value),
+            period=period,
+            unit=unit,  # type: ignore[arg-type]
+            numerator=_none_if_na(row.get("numerator")),
+            denominator=_none_if_na(row.get("denominator")),
+            note="not published" if pd.isna(value) else None,
+        )
+        return self.fig(
+            measure,
+            label,
+            area=str(row["area_code"]),
+            source=[str(row.get("source") or DFE_SOURCE)],
+        )
+
+    def change_words(self, measure: Measure, label: str) -> str:
+        """A % change in words: "down 52.0%", "up 3.1%", "unchanged"; recorded as a figure."""
+        if measure.value is None:
+            return self.fig(measure, label)
+        size = abs(measure.value)
+        direction = "unchanged" if size < 0.05 else ("down" if measure.value < 0 else "up")
+        text = "unchanged" if direction == "unchanged" else f"{direction} {size:.1f}%"
+        return self.fig(measure, label, show=text)
+
+    def target(self, metric_id: str) -> tuple[float, date, str] | None:
+        from sendreport.metrics.scorecard import target_for
+
+        return target_for(self.frames["targets"], metric_id, self.period)
+
+    def target_fig(self, metric_id: str) -> tuple[str, float | None]:
+        """The target that applies to ``metric_id`` at the period end, recorded as a figure."""
+        found = self.target(metric_id)
+        if found is None:
+            return "not set", None
+        value, target_date, _ = found
+        spec = REGISTRY[metric_id]
+        measure = Measure(
+            id=f"{metric_id}_target",
+            value=float(value),
+            period=Period.snapshot(target_date),
+            unit=spec.unit,
+        )
+        return self.fig(measure, f"Target: {spec.title}", source=["targets"]), float(value)
+
+    def target_date_words(self, metric_id: str) -> str:
+        found = self.target(metric_id)
+        if found is None:
+            return "this year"
+        target_date = found[1]
+        if (target_date.month, target_date.day) == (12, 31):
+            return f"{target_date.year}"
+        return f"{target_date:%-d %B %Y}"
+
+    # ---- prose, tables, charts -----------------------------------------------------------
+    def say(self, markdown_text: str) -> None:
+        """Plain-English paragraphs and bullets (Markdown) for every edition."""
+        import mistune
+
+        _display(_html(mistune.html(inspect.cleandoc(markdown_text))))
+
+    def table(
+        self,
+        df: pd.DataFrame,
+        caption: str,
+        *,
+        row_header: bool = True,
+        audit_only: bool = False,
+        css_class: str = "data",
+    ) -> None:
+        """An accessible table: caption, header cells with scope, numbers right-aligned."""
+        _display(
+            _html(render_table(df, caption, row_header=row_header, css_class=css_class)),
+            metadata={"tags": [AUDIT_ONLY]} if audit_only else None,
+        )
+
+    def chart(self, figure: Any, *, alt: str, caption: str) -> None:
+        """A matplotlib figure as inline SVG with alt text derived from the data."""
+        _display(_html(render_chart(figure, alt=alt, caption=caption)))
+
+    def derivation(self, *measures: Measure) -> None:
+        """Audit edition only: numerator, denominator and exclusions of each figure."""
+        rows = []
+        for m in measures:
+            parts = "; ".join(f"{k}: {format_value(v, 'count')}" for k, v in m.components)
+            rows.append(
+                {
+                    "Figure": m.id,
+                    "Period": m.period.describe(),
+                    "Value": format_value(m.value, m.unit, note=m.note),
+                    "Numerator": format_value(m.numerator, "count")
+                    if m.numerator is not None
+                    else "",
+                    "Denominator": format_value(m.denominator, "count")
+                    if m.denominator is not None
+                    else "",
+                    "Derivation": parts,
+                }
+            )
+        self.table(pd.DataFrame(rows), "Derivation of the figures above", audit_only=True)
+
+    def methodology(self, metric_ids: Iterable[str] | None = None) -> None:
+        """Definition of every metric this report used, straight from the docstrings."""
+        ids = list(metric_ids) if metric_ids is not None else list(self.used_metrics)
+        parts = ['<dl class="methodology">']
+        for metric_id in ids:
+            spec = REGISTRY.get(metric_id)
+            if spec is None:
+                continue
+            parts.append(f"<dt>{html.escape(spec.title)} <code>{spec.id}</code></dt><dd><dl>")
+            for key, text in spec.definition.items():
+                parts.append(
+                    f"<dt>{html.escape(key.capitalize())}</dt><dd>{html.escape(text)}</dd>"
+                )
+            parts.append("</dl></dd>")
+        parts.append("</dl>")
+        _display(_html("".join(parts)))
+
+
+def _none_if_na(x: Any) -> float | None:
+    return None if x is None or pd.isna(x) else float(x)
+
+
+class _html:
+    """Minimal rich-display object (avoids importing IPython at module import)."""
+
+    def __init__(self, markup: str) -> None:
+        self.markup = markup
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+
+def render_table(
+    df: pd.DataFrame, caption: str, *, row_header: bool = True, css_class: str = "data"
+) -> str:
+    esc = html.escape
+    head = "".join(f'<th scope="col">{esc(str(c))}</th>' for c in df.columns)
+    body_rows = []
+    for row in df.itertuples(index=False):
+        cells = []
+        for i, value in enumerate(row):
+            text = (
+                "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+            )
+            numeric = isinstance(value, int | float) and not isinstance(value, bool)
+            cls = ' class="num"' if numeric else ""
+            if i == 0 and row_header:
+                cells.append(f'<th scope="row">{esc(text)}</th>')
+            else:
+                cells.append(f"<td{cls}>{esc(text)}</td>")
+        body_rows.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        f'<table class="{css_class}"><caption>{esc(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body_rows)}</tbody></table>"
+    )
+
+
+def render_chart(figure: Any, *, alt: str, caption: str) -> str:
+    """SVG bytes are deterministic: fixed hash salt, no date metadata."""
+    import matplotlib.pyplot as plt
+
+    buffer = io.StringIO()
+    with plt.rc_context({"svg.hashsalt": "sendreport", "svg.fonttype": "path"}):
+        figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(figure)
+    encoded = base64.b64encode(buffer.getvalue().encode("utf-8")).decode("ascii")
+    return (
+        '<figure class="chart">'
+        f'<img src="data:image/svg+xml;base64,{encoded}" alt="{html.escape(alt, quote=True)}">'
+        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+    )
+
+
+def _data_as_at(frames: dict[str, pd.DataFrame]) -> date:
+    """The latest date anywhere in the inputs: the extract's 'data as at' date."""
+    latest: pd.Timestamp | None = None
+    for name, frame in frames.items():
+        dataset = DATASETS.get(name)
+        if dataset is None:
+            continue
+        for column in dataset.dated_by:
+            if column in frame and frame[column].notna().any():
+                value = frame[column].max()
+                latest = value if latest is None or value > latest else latest
+    return latest.date() if latest is not None else date.today()
+
+
+def open_report(
+    report: str,
+    *,
+    period: str,
+    la: str,
+    data_dir: str | Path = "",
+    benchmarks_path: str | Path = "",
+) -> ReportContext:
+    """Load what a report needs. Empty ``data_dir`` means demo data generated in memory, so
+    a reviewer can open a notebook in Jupyter and run all cells with the defaults."""
+    from sendreport import reference
+
+    quarter = Period.parse(period)
+    if data_dir:
+        from sendreport.load import load_inputs
+
+        frames = load_inputs(Path(data_dir)).frames
+    else:
+        from sendreport.demo import generate_demo
+
+        frames = generate_demo(la)
+    if benchmarks_path:
+        benchmarks = pd.read_parquet(benchmarks_path)
+    else:
+        from sendreport.dfe.published import published_benchmarks
+
+        benchmarks = published_benchmarks()
+    return ReportContext(
+        report=report,
+        period=quarter,
+        la=la,
+        la_name=reference.la_name(la),
+        frames=frames,
+        benchmarks=benchmarks,
+        data_as_at=_data_as_at(frames),
+    )
+
+
+__all__ = [
+    "AUDIT_ONLY",
+    "ENGLAND",
+    "ReportContext",
+    "format_value",
+    "open_report",
+    "render_chart",
+    "render_table",
+]

@@ -1,0 +1,203 @@
+"""Executed notebook → self-contained HTML (reader and audit editions) → PDF.
+
+Both editions come from the same executed notebook. The *reader* edition hides all code,
+stream output and outputs tagged ``audit-only``; the *audit* edition shows the code and
+the derivation tables, and ends with the figure register and the validation summary.
+
+nbconvert's ``basic`` template gives the body only (no scripts fetched from other hosts);
+this module wraps it in an accessible page: ``lang="en-GB"``, skip link, one ``h1`` from
+the notebook, print CSS for A4 with running title, period and page numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from sendreport import __version__
+from sendreport.figures import FIGURE_MIME
+from sendreport.resources import templates_dir
+
+Edition = Literal["reader", "audit"]
+AUDIT_ONLY = "audit-only"
+
+
+def _exporter(edition: Edition) -> Any:
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    exporter = HTMLExporter(template_name="basic")
+    exporter.exclude_anchor_links = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    remover = TagRemovePreprocessor(enabled=True)
+    if edition == "reader":
+        exporter.exclude_input = True
+        remover.remove_cell_tags = {AUDIT_ONLY, "parameters", "injected-parameters"}
+        remover.remove_single_output_tags = {AUDIT_ONLY}
+        exporter.register_preprocessor(_drop_streams, enabled=True)
+    exporter.register_preprocessor(remover, enabled=True)
+    exporter.register_preprocessor(_drop_figure_records, enabled=True)
+    return exporter
+
+
+def _drop_figure_records(nb: Any, resources: dict) -> tuple[Any, dict]:
+    """Figure records are for figures.json, not for display (either edition)."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if FIGURE_MIME not in o.get("data", {})]
+    return nb, resources
+
+
+def _drop_streams(nb: Any, resources: dict) -> tuple[Any, dict]:
+    """Readers never see warnings or prints; the audit edition keeps them."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if o.get("output_type") != "stream"]
+    return nb, resources
+
+
+def render_body(nb: Any, edition: Edition) -> str:
+    import copy
+
+    body, _ = _exporter(edition).from_notebook_node(copy.deepcopy(nb))
+    return body
+
+
+def _highlight_css() -> str:
+    from pygments.formatters import HtmlFormatter
+
+    return HtmlFormatter(style="default").get_style_defs(".highlight")
+
+
+def render_page(
+    body: str,
+    *,
+    edition: Edition,
+    title: str,
+    la_name: str,
+    period_text: str,
+    data_as_at: str,
+    appendix: Sequence[str] = (),
+) -> str:
+    """Wrap an nbconvert body in the sendreport page shell."""
+    css = (templates_dir() / "report.css").read_text(encoding="utf-8")
+    if edition == "audit":
+        css += "\n" + _highlight_css()
+    running = _css_string(f"{la_name} · {period_text}")
+    edition_label = "Reader edition" if edition == "reader" else "Audit edition (code shown)"
+    esc = html.escape
+    page = f"""<!DOCTYPE html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(title)} – {esc(la_name)}, {esc(period_text)}</title>
+<meta name="author" content="{esc(la_name, quote=True)}">
+<meta name="description" content="{esc(title, quote=True)} for {esc(la_name, quote=True)}, {esc(period_text, quote=True)}. {edition_label}.">
+<meta name="generator" content="sendreport {__version__}">
+<style>
+{css}
+@page {{ @top-right {{ content: "{running}"; font-size: 8.5pt; color: #4b4f54; }} }}
+</style>
+</head>
+<body class="edition-{edition}">
+<a class="skip-link" href="#main">Skip to main content</a>
+<header class="masthead">
+<p class="org">{esc(la_name)}</p>
+<p>{esc(period_text)} · {edition_label} · Data as at {esc(data_as_at)}</p>
+</header>
+<main id="main">
+{body}
+{"".join(appendix)}
+</main>
+<footer class="colophon">
+<p>Produced with sendreport {__version__} from validated data. Every figure is listed in
+figures.json with the notebook cell that produced it; manifest.json records the inputs,
+their checksums and the code version.</p>
+</footer>
+</body>
+</html>
+"""
+    return page
+
+
+def _css_string(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def figure_register_html(figures: Sequence[dict[str, Any]], report: str) -> str:
+    """Audit appendix: every published figure of this report and the cell that made it."""
+    import pandas as pd
+
+    from sendreport.present import render_table
+
+    rows = [
+        {
+            "Figure id": f["id"],
+            "Label": f["label"],
+            "Value": f["display"],
+            "Period": f"{f['period']} ({f['basis']})",
+            "Area": f["area"],
+            "Numerator": "" if f.get("numerator") is None else f"{f['numerator']:,.0f}",
+            "Denominator": "" if f.get("denominator") is None else f"{f['denominator']:,.0f}",
+            "Cell": f"{f['cell_index']} ({f.get('cell_id') or '-'})",
+            "Source": ", ".join(f["source"]),
+        }
+        for f in figures
+        if f["report"] == report
+    ]
+    table = render_table(pd.DataFrame(rows), f"Figure register: {len(rows)} figures")
+    return (
+        '<section class="appendix" aria-labelledby="register">'
+        '<h2 id="register">Figure register</h2>'
+        "<p>Every number this report states, with the cell of the executed notebook "
+        "(audit/&lt;report&gt;.ipynb) that computed it. The same records are in figures.json."
+        f"</p>{table}</section>"
+    )
+
+
+def validation_summary_html(summary: dict[str, Any]) -> str:
+    import pandas as pd
+
+    from sendreport.present import render_table
+
+    rows = []
+    for name, info in sorted(summary.get("datasets", {}).items()):
+        rows.append(
+            {
+                "Dataset": name,
+                "Rows": f"{info.get('rows', 0):,}",
+                "Expectations": info.get("evaluated", ""),
+                "Passed": info.get("passed", ""),
+                "Suite SHA-256": str(info.get("suite_sha256", ""))[:12],
+            }
+        )
+    table = render_table(pd.DataFrame(rows), "Great Expectations validation of the inputs")
+    return (
+        '<section class="appendix" aria-labelledby="validation">'
+        '<h2 id="validation">Validation summary</h2>'
+        "<p>The inputs passed every expectation of the data contract before any figure was "
+        f"computed.</p>{table}</section>"
+    )
+
+
+def write_pdf(page_html: str, target: Path, *, base_url: Path | None = None) -> None:
+    """WeasyPrint PDF with a content-derived identifier: same HTML, same bytes.
+
+    fontTools stamps embedded font subsets with the current time unless
+    SOURCE_DATE_EPOCH is set, so it is pinned here for byte-identical PDFs.
+    """
+    import os
+
+    from weasyprint import HTML
+
+    os.environ["SOURCE_DATE_EPOCH"] = "0"
+
+    identifier = hashlib.sha256(page_html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    HTML(string=page_html, base_url=str(base_url) if base_url else None).write_pdf(
+        str(target), pdf_identifier=identifier, uncompressed_pdf=False
+    )

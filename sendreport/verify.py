@@ -1,0 +1,185 @@
+"""Prove a build from its record (``verify``) and compare two builds (``diff``).
+
+``verify`` rebuilds the recorded period from the recorded inputs into a scratch folder,
+then compares every figure and every output file hash with the build folder. It also
+says when the recorded inputs have changed since the build, which is the usual reason a
+verification fails.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from sendreport.exceptions import InputFileError, VerificationMismatch
+from sendreport.figures import read_figures
+from sendreport.manifest import read_manifest, sha256_file
+from sendreport.progress import Progress
+
+FigureKey = tuple[str, str, str, str, str]
+
+
+def _figure_key(record: dict[str, Any], *, with_period: bool = True) -> FigureKey:
+    period = record["period"] if with_period else ""
+    return (record["report"], record["id"], record["area"], record["label"], period)
+
+
+def _index(records: Iterable[dict[str, Any]], *, with_period: bool = True) -> dict[FigureKey, dict]:
+    return {_figure_key(r, with_period=with_period): r for r in records}
+
+
+def changed_inputs(manifest: dict[str, Any]) -> list[str]:
+    """Recorded input files that are missing or whose SHA-256 has changed."""
+    data_dir = Path(manifest["parameters"]["data_dir"])
+    changed = []
+    for name, info in sorted(manifest.get("inputs", {}).items()):
+        path = data_dir / name
+        if not path.is_file():
+            changed.append(f"{path}: missing")
+        elif sha256_file(path) != info["sha256"]:
+            changed.append(f"{path}: contents changed (SHA-256 differs from the build's record)")
+    return changed
+
+
+def compare_figures(recorded: list[dict], rebuilt: list[dict]) -> list[str]:
+    old, new = _index(recorded), _index(rebuilt)
+    differences = []
+    for key in sorted(old.keys() | new.keys()):
+        report, figure_id, area, label, period = key
+        where = f"{report}: {figure_id} ({label}; {period}; area {area})"
+        if key not in new:
+            differences.append(f"figure {where} is no longer produced")
+        elif key not in old:
+            differences.append(f"figure {where} is new")
+        elif (old[key]["value"], old[key]["display"]) != (new[key]["value"], new[key]["display"]):
+            differences.append(
+                f"figure {where}: recorded {old[key]['display']}, recomputed {new[key]['display']}"
+            )
+    return differences
+
+
+def verify_build(folder: Path, progress: Progress | None = None) -> dict[str, Any]:
+    """Rebuild from the manifest and compare; raise :class:`VerificationMismatch` on any
+    difference."""
+    from sendreport.build import BuildOptions, build
+    from sendreport.periods import Period
+
+    progress = progress or Progress(quiet=True)
+    folder = Path(folder)
+    manifest = read_manifest(folder)
+    if manifest is None:
+        raise InputFileError(
+            f"{folder} has no readable manifest.json",
+            path=str(folder),
+            hint="pass a build folder written by `sendreport build` (outputs/<la>/<period>)",
+        )
+    inputs_changed = changed_inputs(manifest)
+    params = manifest["parameters"]
+    scratch = Path(tempfile.mkdtemp(prefix="sendreport-verify-"))
+    try:
+        if inputs_changed and any(c.endswith(": missing") for c in inputs_changed):
+            raise VerificationMismatch(
+                ["cannot re-execute: recorded input files are missing"],
+                inputs_changed=inputs_changed,
+            )
+        progress.say(f"re-executing {params['period']} for LA {params['la']} from recorded inputs")
+        options = BuildOptions(
+            periods=(Period.parse(params["period"]),),
+            la=params["la"],
+            data_dir=Path(params["data_dir"]),
+            out_dir=scratch,
+            editions=tuple(params["editions"]),
+            formats=tuple(params["formats"]),
+            dfe_dir=Path(params["dfe_dir"]) if params.get("dfe_dir") else None,
+            force=True,
+            reports=tuple(params["reports"]),
+        )
+        rebuilt_folder = build(options, progress)[0].folder
+        differences = compare_figures(
+            read_figures(folder / "figures.json"), read_figures(rebuilt_folder / "figures.json")
+        )
+        rebuilt = read_manifest(rebuilt_folder) or {}
+        recorded_outputs = manifest.get("outputs", {})
+        for name, digest in sorted(recorded_outputs.items()):
+            if name.startswith("validation/") and name != "validation/summary.json":
+                continue
+            path = folder / name
+            if not path.is_file():
+                differences.append(f"file {name}: missing from the build folder")
+            elif sha256_file(path) != digest:
+                differences.append(f"file {name}: changed since the build (hash differs)")
+            elif rebuilt.get("outputs", {}).get(name) != digest:
+                differences.append(f"file {name}: re-execution gives different bytes")
+        if differences or inputs_changed:
+            raise VerificationMismatch(differences, inputs_changed=inputs_changed)
+        return {
+            "folder": str(folder),
+            "figures": len(read_figures(folder / "figures.json")),
+            "files": len(recorded_outputs),
+        }
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def diff_builds(a: Path, b: Path) -> list[dict[str, Any]]:
+    """Figures that differ between two builds (two quarters or two runs of one quarter).
+
+    Figures are matched by report, id, area and label; for two runs of the same quarter
+    the period is matched too, so restated comparison figures line up.
+    """
+    records_a, records_b = (
+        read_figures(Path(a) / "figures.json"),
+        read_figures(Path(b) / "figures.json"),
+    )
+    same_period = (read_manifest(Path(a)) or {}).get("period") == (
+        read_manifest(Path(b)) or {}
+    ).get("period")
+    old = _index(records_a, with_period=same_period)
+    new = _index(records_b, with_period=same_period)
+    changes = []
+    for key in sorted(old.keys() | new.keys()):
+        ra, rb = old.get(key), new.get(key)
+        va = ra["value"] if ra else None
+        vb = rb["value"] if rb else None
+        if ra and rb and va == vb:
+            continue
+        change = None if va is None or vb is None else round(vb - va, 6)
+        changes.append(
+            {
+                "report": key[0],
+                "id": key[1],
+                "area": key[2],
+                "label": key[3],
+                "a": ra["display"] if ra else None,
+                "b": rb["display"] if rb else None,
+                "a_period": ra["period"] if ra else None,
+                "b_period": rb["period"] if rb else None,
+                "change": change,
+                "unit": (rb or ra)["unit"],
+            }
+        )
+    return changes
+
+
+def format_diff(changes: list[dict[str, Any]], a: Path, b: Path) -> str:
+    if not changes:
+        return f"no figures differ between {a} and {b}"
+    lines = [f"{len(changes)} figure(s) differ between {a} (A) and {b} (B):"]
+    for c in changes:
+        if c["change"] is None:
+            delta = ""
+        elif c["unit"] == "%":
+            delta = f" ({c['change']:+.1f} percentage points)"
+        else:
+            delta = f" ({c['change']:+,.1f})"
+        lines.append(
+            f"- {c['report']}: {c['label']} [{c['id']}, area {c['area']}]: "
+            f"{c['a'] or 'absent'} → {c['b'] or 'absent'}{delta}"
+        )
+    return "\n".join(lines)
+
+
+__all__ = ["changed_inputs", "compare_figures", "diff_builds", "format_diff", "verify_build"]
