@@ -60,7 +60,9 @@ class MetricSpec:
 REGISTRY: dict[str, MetricSpec] = {}
 
 P = ParamSpec("P")
-_KEY_RE = re.compile(r"^\s*(numerator|denominator|period basis|exclusions|source)\s*:\s*(.*)$", re.I)
+_KEY_RE = re.compile(
+    r"^\s*(numerator|denominator|period basis|exclusions|source)\s*:\s*(.*)$", re.I
+)
 
 
 def parse_definition(doc: str) -> tuple[str, dict[str, str]]:
