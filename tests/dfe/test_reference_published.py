@@ -1,0 +1,134 @@
+"""Reference accessors (fast, stdlib only), the typed-in published table and the benchmarks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sendreport import reference
+from sendreport.dfe.benchmarks import benchmarks_for, neighbour_mean
+from sendreport.dfe.published import published_benchmarks
+from sendreport.exceptions import ParameterError
+
+from .conftest import pick
+
+
+def test_reference_accessors() -> None:
+    assert reference.la_name("919") == "Hertfordshire"
+    assert reference.la_name(884) == "Herefordshire, County of"
+    assert reference.is_known_la(" 919 ") and reference.is_known_la("919.0")
+    assert not reference.is_known_la("999") and not reference.is_known_la("909")  # Cumbria
+    assert reference.region_of("919") == "East of England"
+    assert reference.region_code("884") == "E12000005"
+    assert reference.ons_code("919") == "E10000015"
+    assert reference.statistical_neighbours("919")[:3] == ["931", "825", "873"]
+    assert len(reference.all_la_codes()) == 153
+    with pytest.raises(reference.UnknownLocalAuthority) as err:
+        reference.la_name("91")
+    assert isinstance(err.value, ParameterError) and "919" in str(err.value)
+    assert reference.find_la_by_name("Bristol, City of").la_code == "801"
+    assert reference.find_la_by_name("Durham").la_code == "840"
+    assert reference.find_la_by_name("Bournemouth").current is False
+
+
+def test_reference_is_fast_and_pandas_free() -> None:
+    code = (
+        "import sys, time; t = time.perf_counter(); import sendreport.reference as r; "
+        "assert r.is_known_la('919') and not r.is_known_la('000'); r.statistical_neighbours('884'); "
+        "assert 'pandas' not in sys.modules, 'pandas imported'; "
+        "print(time.perf_counter() - t)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=True
+    )
+    assert float(result.stdout) < 0.5
+
+
+@pytest.mark.shared_data
+def test_local_authorities_table_matches_release(release_tidy: pd.DataFrame) -> None:
+    las = release_tidy[
+        (release_tidy["measure"] == "ehcp_caseload")
+        & (release_tidy["period"] == "2025-01")
+        & (release_tidy["level"] == "la")
+    ]
+    assert sorted(las["la_code"]) == reference.all_la_codes()
+    for row in las.itertuples():
+        assert reference.la_name(row.la_code) == row.area_name
+        assert reference.ons_code(row.la_code) == row.area_code
+
+
+@pytest.mark.shared_data
+def test_published_table_equals_loader(release_tidy: pd.DataFrame) -> None:
+    typed = published_benchmarks()
+    assert tuple(typed.columns) == tuple(release_tidy.columns)
+    key = ["area_code", "measure", "period"]
+    sn = pd.concat([neighbour_mean(release_tidy, la, "ehcp_20wk_pct_ex") for la in ("919", "884")])
+    loaded = pd.concat([release_tidy, sn], ignore_index=True)
+    merged = typed.merge(loaded, on=key, how="left", suffixes=("", "_file"), indicator=True)
+    assert (merged["_merge"] == "both").all()
+    for col in ("value", "numerator", "denominator"):
+        same = (merged[col] - merged[f"{col}_file"]).abs().lt(1e-9) | (
+            merged[col].isna() & merged[f"{col}_file"].isna()
+        )
+        assert same.all(), merged.loc[~same, [*key, col, f"{col}_file"]]
+    for col in ("status", "period_basis", "area_name", "level", "la_code", "source"):
+        same = (merged[col] == merged[f"{col}_file"]) | (
+            merged[col].isna() & merged[f"{col}_file"].isna()
+        )
+        assert same.all(), col
+    # Coverage promised in the module docstring.
+    england = typed[typed["area_code"] == "E92000001"]
+    assert set(england.loc[england["measure"] == "ehcp_20wk_pct_ex", "period"]) == {
+        str(y) for y in range(2019, 2025)
+    }
+    assert len(england[england["measure"] == "ehcp_caseload"]) == 7
+    herts = pick(typed, "ehcp_20wk_pct_ex", "2023", la="919")
+    assert (herts["value"], herts["numerator"], herts["denominator"]) == (40.2, 525, 1306)
+
+
+def test_published_table_stands_alone() -> None:
+    typed = published_benchmarks()
+    bench = benchmarks_for(typed, "884", "ehcp_20wk_pct_ex")
+    assert list(bench["area_code"][:3]) == ["E92000001", "E12000005", "SN:884"]
+    assert bench["period"].iloc[0] == "2024"
+
+
+@pytest.mark.shared_data
+def test_benchmarks_for(release_tidy: pd.DataFrame) -> None:
+    bench = benchmarks_for(release_tidy, "919", "ehcp_20wk_pct_ex")
+    assert list(bench["period"]) == sorted(bench["period"], reverse=True)
+    latest = bench[bench["period"] == "2023"]
+    assert list(latest["area_code"]) == ["E92000001", "E12000006", "SN:919"]
+    sn = latest.iloc[2]
+    neighbours = reference.statistical_neighbours("919")
+    rows = release_tidy[
+        (release_tidy["measure"] == "ehcp_20wk_pct_ex")
+        & (release_tidy["period"] == "2023")
+        & release_tidy["la_code"].isin(neighbours)
+    ]
+    assert len(rows) == 10
+    assert sn["value"] == pytest.approx(rows["value"].mean())
+    assert sn["numerator"] == rows["numerator"].sum()
+    assert sn["denominator"] == rows["denominator"].sum()
+    assert pd.isna(sn["status"]) and sn["level"] == "statistical neighbours"
+    with_la = benchmarks_for(release_tidy, "919", "ehcp_caseload", include_la=True)
+    assert with_la.iloc[3]["la_code"] == "919" and with_la.iloc[3]["period"] == "2025-01"
+    with pytest.raises(ParameterError, match="not in the DfE data"):
+        benchmarks_for(release_tidy, "919", "no_such_measure")
+    with pytest.raises(reference.UnknownLocalAuthority):
+        benchmarks_for(release_tidy, "123", "ehcp_caseload")
+
+
+def test_reference_files_name_their_source() -> None:
+    folder = Path(reference.__file__).parent
+    for name in (
+        "local_authorities.csv",
+        "statistical_neighbours.csv",
+        "former_local_authorities.csv",
+    ):
+        head = (folder / name).read_text(encoding="utf-8").splitlines()[:4]
+        assert any(line.startswith("# Source:") or "Source:" in line for line in head), name
