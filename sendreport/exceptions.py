@@ -126,10 +126,11 @@ class ProblemRecord:
     severity: str = "error"  # "error" stops the build; "warning" is reported only
 
     def render(self) -> str:
-        head = (
-            f"- {self.dataset}: column {self.column!r} broke {self.expectation} "
-            f"({self.failing_count} row{'s' if self.failing_count != 1 else ''})"
-        )
+        # File-level problems (missing file, bad encoding) have no column and no row count.
+        where = f"column {self.column!r} " if self.column else ""
+        head = f"- {self.dataset}: {where}broke {self.expectation}"
+        if self.failing_count:
+            head += f" ({self.failing_count} row{'s' if self.failing_count != 1 else ''})"
         if self.message:
             head += f"\n    {self.message}"
         for sample in self.samples[:5]:
@@ -204,20 +205,28 @@ class NotebookError(SendReportError):
         ename: str,
         evalue: str,
         kept_at: str | None = None,
+        cell_id: str | None = None,
     ) -> None:
-        where = f"cell {cell_index}" if cell_index is not None else "an unknown cell"
-        message = f"notebook {notebook} failed in {where}: {ename}: {evalue}"
-        if source_line:
-            message += f"\n  failing line: {source_line.strip()}"
-        if kept_at:
-            message += f"\n  partly executed notebook kept at: {kept_at}"
-        super().__init__(message)
+        super().__init__(f"notebook {notebook} failed: {ename}: {evalue}")
         self.notebook = notebook
         self.cell_index = cell_index
+        self.cell_id = cell_id
         self.source_line = source_line
         self.ename = ename
         self.evalue = evalue
         self.kept_at = kept_at
+
+    def __str__(self) -> str:
+        if self.cell_index is None:
+            where = "an unknown cell"
+        else:
+            where = f"cell {self.cell_index}" + (f" (id {self.cell_id})" if self.cell_id else "")
+        text = f"notebook {self.notebook} failed in {where}: {self.ename}: {self.evalue}"
+        if self.source_line:
+            text += f"\n  failing line: {self.source_line.strip()}"
+        if self.kept_at:
+            text += f"\n  partly executed notebook kept at: {self.kept_at}"
+        return text
 
 
 class NotebookTimeout(NotebookError):

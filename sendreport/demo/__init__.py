@@ -1,0 +1,146 @@
+"""Demo data: every dataset of the data contract for one LA, calibrated to DfE figures.
+
+A new user has no data on day one, so ``sendreport demo`` writes realistic records for an
+LA that agree with what DfE published for it:
+
+- :func:`generate_demo` returns every dataset of :data:`sendreport.contract.DATASETS`,
+  typed as :mod:`sendreport.load` reads them, April 2021 to March 2025;
+- :func:`write_demo` writes them as ``<dataset>.csv`` (UTF-8, ISO dates, ``\\n`` line
+  endings, byte-identical for a seed);
+- :func:`generate_requests` is the person-level core, calibrated so DfE's calendar-year
+  counts (2022–2024) come out exactly (:mod:`sendreport.demo.requests`);
+- :func:`calibration_targets` gives those counts (:mod:`sendreport.demo.calibration`).
+
+Everything is drawn from ``numpy.random.default_rng`` seeded by ``seed`` and the LA code:
+no global state, no wall clock, no dependence on set or dict ordering.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sendreport.contract import DATASETS
+from sendreport.demo.calibration import (
+    PUBLISHED_NAMES,
+    CalendarYearTargets,
+    calibration_targets,
+    caseload_januaries,
+)
+from sendreport.demo.improvement import generate_improvement_plan
+from sendreport.demo.narrative import HERTFORDSHIRE
+from sendreport.demo.requests import DemoCalibrationError, generate_requests
+from sendreport.demo.trackers import (
+    generate_caseload,
+    generate_cla_stability,
+    generate_families_first,
+    generate_placement_waits,
+    generate_school_places,
+    generate_service_waits,
+    generate_targets,
+    generate_workforce,
+    scale_for,
+)
+
+__all__ = [
+    "DEFAULT_SEED",
+    "CalendarYearTargets",
+    "DemoCalibrationError",
+    "calibration_targets",
+    "generate_demo",
+    "generate_requests",
+    "write_demo",
+]
+
+DEFAULT_SEED = 20240331
+
+
+def lookup_la_name(code: str) -> str:
+    """The LA's name from the reference table, else the built-in names, else the code."""
+    try:
+        from sendreport.reference import la_name
+
+        return la_name(code)
+    except (ImportError, LookupError, ValueError):
+        return PUBLISHED_NAMES.get(code, f"local authority {code}")
+    except Exception:  # an unknown code raises the reference module's own error
+        return PUBLISHED_NAMES.get(code, f"local authority {code}")
+
+
+def generate_demo(
+    la_code: str = "919", *, seed: int = DEFAULT_SEED, dfe_dir: Path | None = None
+) -> dict[str, pd.DataFrame]:
+    """Every dataset of the data contract for one LA, April 2021 to March 2025.
+
+    Calibrated to the LA's DfE figures (built in for 919 and 884; any LA with
+    ``dfe_dir``, an "Education, health and care plans" release folder). Same arguments,
+    identical frames.
+    """
+    code = str(la_code).strip()
+    targets = calibration_targets(code, dfe_dir)
+    januaries = caseload_januaries(code, dfe_dir)
+    scale = scale_for(januaries)
+    name = lookup_la_name(code)
+
+    def rng(stream: int) -> np.random.Generator:
+        # One independent stream per dataset, so changing one never shifts another.
+        return np.random.default_rng([int(seed), int(code) if code.isdigit() else 0, stream])
+
+    caseload = generate_caseload(rng(2), code, januaries)
+    places = generate_school_places(code, scale)
+    frames = {
+        "ehcp_requests": generate_requests(code, seed=seed, targets=targets),
+        "ehcp_caseload": caseload,
+        "service_waits": generate_service_waits(rng(3), code, scale),
+        "school_places": places,
+        "placement_waits": generate_placement_waits(rng(4), code, scale),
+        "workforce": generate_workforce(code, scale, caseload),
+        "families_first": generate_families_first(rng(5), code, scale),
+        "cla_stability": generate_cla_stability(rng(6), code, scale),
+        "improvement_plan": generate_improvement_plan(
+            code, name, int(places["special_school_places"].iloc[-1])
+        ),
+        "targets": generate_targets(code, scale, HERTFORDSHIRE),
+    }
+    # Contract column order, contract datasets only.
+    return {
+        ds.name: frames[ds.name][[c.name for c in ds.columns]].reset_index(drop=True)
+        for ds in DATASETS.values()
+    }
+
+
+def frame_to_csv_text(frame: pd.DataFrame) -> str:
+    """A frame as CSV text: ISO dates, whole numbers without decimals, empty for missing."""
+    out = {}
+    for col in frame.columns:
+        s = frame[col]
+        if pd.api.types.is_datetime64_any_dtype(s.dtype):
+            text = s.dt.strftime("%Y-%m-%d")
+        elif isinstance(s.dtype, pd.Int64Dtype):
+            text = s.astype("str")
+        elif isinstance(s.dtype, pd.Float64Dtype) or pd.api.types.is_float_dtype(s.dtype):
+            text = pd.Series([repr(float(v)) if pd.notna(v) else None for v in s], dtype="str")
+        else:
+            text = s.astype("str")
+        out[col] = text.fillna("")
+    return pd.DataFrame(out).to_csv(index=False, lineterminator="\n")
+
+
+def write_demo(
+    out_dir: Path,
+    la_code: str = "919",
+    *,
+    seed: int = DEFAULT_SEED,
+    dfe_dir: Path | None = None,
+) -> list[Path]:
+    """Write ``<out_dir>/<dataset>.csv`` for every dataset; returns the paths, contract order."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, frame in generate_demo(la_code, seed=seed, dfe_dir=dfe_dir).items():
+        path = out_dir / f"{name}.csv"
+        path.write_bytes(frame_to_csv_text(frame).encode("utf-8"))
+        paths.append(path)
+    return paths

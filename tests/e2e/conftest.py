@@ -1,0 +1,54 @@
+"""One real demo build per test session, shared by the end-to-end tests.
+
+Tests that use these fixtures are grouped onto one xdist worker (``xdist_group("e2e")``)
+so the build runs once, not once per worker.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from sendreport.build import BuildOptions, build
+from sendreport.periods import Period
+
+DEMO_PERIOD = "2023-24-Q4"
+DEMO_LA = "919"
+
+
+@dataclass(frozen=True)
+class DemoBuild:
+    data_dir: Path
+    out_dir: Path
+    folder: Path
+    figures: list[dict]
+    manifest: dict
+
+    def reports(self) -> list[str]:
+        return sorted(p.stem for p in self.folder.glob("*.html"))
+
+
+def make_demo_build(root: Path, la: str = DEMO_LA, period: str = DEMO_PERIOD) -> DemoBuild:
+    from sendreport.demo import write_demo
+
+    data_dir = root / "data" / la
+    write_demo(data_dir, la_code=la)
+    out_dir = root / "out"
+    result = build(
+        BuildOptions(periods=(Period.parse(period),), la=la, data_dir=data_dir, out_dir=out_dir, jobs=2)
+    )[0]
+    return DemoBuild(
+        data_dir=data_dir,
+        out_dir=out_dir,
+        folder=result.folder,
+        figures=json.loads((result.folder / "figures.json").read_text()),
+        manifest=json.loads((result.folder / "manifest.json").read_text()),
+    )
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory: pytest.TempPathFactory) -> DemoBuild:
+    return make_demo_build(tmp_path_factory.mktemp("demo-build"))
