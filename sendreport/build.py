@@ -263,19 +263,29 @@ def build(options: BuildOptions, progress: Progress | None = None) -> list[Build
     stage = time.perf_counter()
     try:
         outcomes = run_tasks(tasks, jobs=options.jobs, progress=progress)
-    except BaseException:
+    except BaseException as err:
+        from sendreport.exceptions import NotebookError
+        from sendreport.publish import keep_failed
+
         for period in todo:
             staging = stagings[period.label]
             final = final_folder(options.out_dir, options.la, period)
-            from sendreport.publish import keep_failed
-
             kept = keep_failed(staging, final)
+            # The message should point at where the partial notebook now lives.
+            if (
+                isinstance(err, NotebookError)
+                and err.kept_at
+                and err.kept_at.startswith(str(staging))
+            ):
+                err.kept_at = str(kept) + err.kept_at[len(str(staging)) :]
             progress.say(f"{period.label}: build failed; partial results kept in {kept}")
         raise
     timings["reports_s"] = time.perf_counter() - stage
 
     from sendreport.figures import Figure, dedupe_figures, write_figures
     from sendreport.publish import publish_folder
+
+    rows_by_file = {Path(info.path).name: info.rows for info in loaded.files.values()}
 
     for period in todo:
         staging = stagings[period.label]
@@ -300,8 +310,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> list[Build
             "la": {"code": options.la, "name": la_name},
             "data_as_at": data_end.isoformat(),
             "inputs": {
-                name: {**info, "rows": loaded.rows_by_file.get(name)}
-                for name, info in inputs.items()
+                name: {**info, "rows": rows_by_file.get(name)} for name, info in inputs.items()
             },
             "code": code,
             "validation": validation,
@@ -386,7 +395,7 @@ def _validate(
     else:
         if failed.exists() and not any(results_dir.glob("*")):
             shutil.rmtree(failed, ignore_errors=True)
-    return summary.to_json() if hasattr(summary, "to_json") else dict(summary)
+    return summary.to_dict()
 
 
 def write_snapshot_cached(loaded: Any, inputs: dict[str, Any], cache: Path) -> Path:

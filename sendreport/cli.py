@@ -204,12 +204,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     _, data_end = data_range(loaded.frames)
     summary = validate_inputs(loaded, data_end=data_end, la_code=args.la, results_dir=args.out)
-    payload = summary.to_json() if hasattr(summary, "to_json") else dict(summary)
+    payload = summary.to_dict()
     if args.json:
         _emit_json({"status": "ok", "exit_code": 0, "validation": payload})
     else:
         datasets = payload.get("datasets", {})
-        total = sum(int(d.get("evaluated", 0)) for d in datasets.values())
+        total = sum(int(d.get("expectations", 0)) for d in datasets.values())
         print(f"valid: {len(datasets)} datasets passed {total} expectations ({data})")
     return EXIT_OK
 

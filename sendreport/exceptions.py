@@ -220,7 +220,8 @@ class NotebookError(SendReportError):
         if self.cell_index is None:
             where = "an unknown cell"
         else:
-            where = f"cell {self.cell_index}" + (f" (id {self.cell_id})" if self.cell_id else "")
+            where = f"cell {self.cell_index}" + (f" (id {self.cell_id!r})" if self.cell_id else "")
+            where += f" of notebooks/{self.notebook}.ipynb"
         text = f"notebook {self.notebook} failed in {where}: {self.ename}: {self.evalue}"
         if self.source_line:
             text += f"\n  failing line: {self.source_line.strip()}"

@@ -76,24 +76,81 @@ def check_parameters(notebook_path: Path, parameters: dict[str, Any]) -> None:
 
 
 def _failing_line(traceback_lines: list[str]) -> str | None:
-    """The source line IPython marks with an arrow in the deepest notebook frame."""
+    """The line IPython marks with an arrow in the notebook cell's own frame (``Cell In[n]``),
+    not in library code further down the stack."""
     text = _ANSI.sub("", "\n".join(traceback_lines))
-    marked = [ln for ln in text.splitlines() if re.match(r"^\s*-+>\s*\d+", ln)]
-    if not marked:
-        return None
-    return re.sub(r"^\s*-+>\s*\d+\s?", "", marked[0])
+    in_cell = False
+    fallback = None
+    for line in text.splitlines():
+        if line.startswith("Cell In["):
+            in_cell = True
+        elif line.startswith("File "):
+            in_cell = False
+        if re.match(r"^\s*-+>\s*\d+", line):
+            code = re.sub(r"^\s*-+>\s*\d+\s?", "", line)
+            if in_cell:
+                return code
+            fallback = fallback or code
+    return fallback
 
 
-def _running_cell(nb: Any) -> tuple[int | None, str | None]:
-    """The last cell papermill started: the one running when execution stopped."""
+def _locate_error(
+    output_path: Path, notebook_path: Path
+) -> tuple[int | None, str | None, str | None]:
+    """Index (in the source notebook), id and failing line of the cell that raised.
+
+    Papermill inserts anchor cells into the saved notebook, so indices there are shifted;
+    the cell id maps the failure back to the notebook a reviewer edits.
+    """
+    import nbformat
+
+    try:
+        saved = nbformat.read(str(output_path), as_version=4)
+        source = nbformat.read(str(notebook_path), as_version=4)
+    except (OSError, ValueError):
+        return None, None, None
+    for cell in saved.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                cell_id = cell.get("id")
+                index = next(
+                    (i for i, c in enumerate(source.cells) if c.get("id") == cell_id), None
+                )
+                return index, cell_id, _failing_line(output.get("traceback", []))
+    return None, None, None
+
+
+def _running_cell(nb: Any, source_nb: Any) -> tuple[int | None, str | None, str | None]:
+    """The last cell papermill started (the one running when execution stopped): its index
+    in the source notebook, its id and its first line."""
     last = None
-    for index, cell in enumerate(nb.cells):
+    for cell in nb.cells:
         if cell.get("metadata", {}).get("papermill", {}).get("start_time"):
-            last = index
+            last = cell
     if last is None:
-        return None, None
-    source = nb.cells[last].source.strip().splitlines()
-    return last, (source[0] if source else None)
+        return None, None, None
+    cell_id = last.get("id")
+    index = next((i for i, c in enumerate(source_nb.cells) if c.get("id") == cell_id), None)
+    lines = [ln for ln in last.source.strip().splitlines() if ln.strip()]
+    return index, cell_id, (lines[0] if lines else None)
+
+
+def _ipc_kernel_manager() -> tuple[type, Path]:
+    """A kernel manager that talks to the kernel over Unix sockets in a private folder:
+    no TCP ports open on the machine, and no plaintext-TCP warning on stderr."""
+    import tempfile
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    socket_dir = Path(tempfile.mkdtemp(prefix="sendreport-kernel-"))
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("ip", str(socket_dir / "k"))
+            super().__init__(*args, **kwargs)
+
+    return IPCKernelManager, socket_dir
 
 
 def execute_notebook(
@@ -111,6 +168,7 @@ def execute_notebook(
 
     name = Path(notebook_path).stem
     started = time.perf_counter()
+    manager_class, socket_dir = _ipc_kernel_manager()
     try:
         papermill.execute_notebook(
             str(notebook_path),
@@ -122,36 +180,45 @@ def execute_notebook(
             log_output=False,
             execution_timeout=timeout_s,
             cwd=str(cwd) if cwd else None,
+            kernel_manager_class=manager_class,
         )
     except PapermillExecutionError as err:
+        index, cell_id, line = _locate_error(output_path, notebook_path)
         raise NotebookError(
             name,
-            cell_index=err.cell_index,
-            source_line=_failing_line(err.traceback) or _first_line(err.source),
+            cell_index=index,
+            cell_id=cell_id,
+            source_line=line or _failing_line(err.traceback) or _first_line(err.source),
             ename=err.ename,
             evalue=err.evalue,
             kept_at=str(output_path),
         ) from None
     except CellTimeoutError:
-        index, line = _running_cell_from(output_path)
+        index, cell_id, line = _running_cell_from(output_path, notebook_path)
         raise NotebookTimeout(
             name,
             cell_index=index,
+            cell_id=cell_id,
             source_line=line,
             ename="Timeout",
             evalue=f"cell still running after {timeout_s} s (raise --timeout to allow longer)",
             kept_at=str(output_path),
         ) from None
     except DeadKernelError as err:
-        index, line = _running_cell_from(output_path)
+        index, cell_id, line = _running_cell_from(output_path, notebook_path)
         raise KernelDied(
             name,
             cell_index=index,
+            cell_id=cell_id,
             source_line=line,
             ename="KernelDied",
             evalue=f"the Python kernel died ({err}); it may have run out of memory",
             kept_at=str(output_path),
         ) from None
+    finally:
+        import shutil
+
+        shutil.rmtree(socket_dir, ignore_errors=True)
     return time.perf_counter() - started
 
 
@@ -162,14 +229,17 @@ def _first_line(source: str | None) -> str | None:
     return lines[-1] if lines else None
 
 
-def _running_cell_from(output_path: Path) -> tuple[int | None, str | None]:
+def _running_cell_from(
+    output_path: Path, notebook_path: Path
+) -> tuple[int | None, str | None, str | None]:
     import nbformat
 
     try:
         nb = nbformat.read(str(output_path), as_version=4)
+        source = nbformat.read(str(notebook_path), as_version=4)
     except (OSError, ValueError):
-        return None, None
-    return _running_cell(nb)
+        return None, None, None
+    return _running_cell(nb, source)
 
 
 def normalise_notebook(nb: Any) -> dict[str, Any]:

@@ -192,12 +192,76 @@ class ReportContext:
             return f"{target_date.year}"
         return f"{target_date:%-d %B %Y}"
 
+    def fig_cell(self, measure: Measure | None, label: str, **kwargs: Any) -> Markup:
+        """A table cell: ``fig`` recorded and returned as a right-aligned number."""
+        if measure is None:
+            return Markup("–", numeric=True)
+        return num(self.fig(measure, label, **kwargs))
+
+    def benchmarks_published_by(self, day: date | None = None) -> pd.DataFrame:
+        """Benchmark rows whose period had ended by ``day`` (default: the quarter end).
+
+        A Q4 2023-24 report compares with calendar year 2023, not 2024: DfE figures for a
+        year that had not finished by the quarter end would be anachronistic.
+        """
+        day = day or self.period.end
+        b = self.benchmarks
+        if b.empty:
+            return b
+        text = b["period"].astype("string")
+        year = pd.to_numeric(text.str.slice(0, 4), errors="coerce")
+        month = pd.to_numeric(text.str.slice(5, 7), errors="coerce")
+        snapshot = month.notna()
+        # A month snapshot has happened once its month has begun; a calendar year once it ends.
+        month_done = (year * 12 + month) <= (day.year * 12 + day.month)
+        year_done = (year < day.year) | ((year == day.year) & (day.month == 12) & (day.day == 31))
+        ended = (snapshot & month_done) | (~snapshot & year_done)
+        return b.loc[ended.fillna(False).to_numpy(dtype=bool)]
+
+    def benchmark_rows(self, metric_id: str) -> dict[str, pd.Series]:
+        """England, region, statistical-neighbour and this LA's DfE rows for ``metric_id``,
+        latest period published by the quarter end. Keys: england, region, neighbours, la."""
+        from sendreport.dfe.benchmarks import benchmarks_for
+        from sendreport.metrics.scorecard import select_benchmark_rows
+
+        tidy = self.benchmarks_published_by()
+        rows = select_benchmark_rows(tidy, metric_id) if not tidy.empty else tidy
+        if rows.empty:
+            return {}
+        measure = str(rows["measure"].iloc[0])
+        try:
+            found = benchmarks_for(tidy, self.la, measure, include_la=True)
+        except Exception:  # an LA outside the reference tables: no comparators
+            return {}
+        if found.empty:
+            return {}
+        latest = found["period"].astype("string").max()
+        found = found.loc[(found["period"].astype("string") == latest).to_numpy(dtype=bool)]
+        keys = {
+            "national": "england",
+            "regional": "region",
+            "statistical neighbours": "neighbours",
+            "la": "la",
+        }
+        out: dict[str, pd.Series] = {}
+        for _, row in found.iterrows():
+            key = keys.get(str(row["level"]))
+            if key and key not in out:
+                out[key] = row
+        return out
+
     # ---- prose, tables, charts -----------------------------------------------------------
-    def say(self, markdown_text: str) -> None:
-        """Plain-English paragraphs and bullets (Markdown) for every edition."""
+    def say(self, markdown_text: str, *, css_class: str | None = None) -> None:
+        """Plain-English paragraphs and bullets (Markdown) for every edition.
+
+        ``css_class`` wraps the text in a ``div`` of that class (e.g. ``methodology`` for
+        definitions, ``quoted`` for a tracker's own words)."""
         import mistune
 
-        _display(_html(mistune.html(inspect.cleandoc(markdown_text))))
+        markup = mistune.html(inspect.cleandoc(markdown_text))
+        if css_class:
+            markup = f'<div class="{html.escape(css_class, quote=True)}">{markup}</div>'
+        _display(_html(markup))
 
     def table(
         self,
@@ -212,6 +276,21 @@ class ReportContext:
         _display(
             _html(render_table(df, caption, row_header=row_header, css_class=css_class)),
             metadata={"tags": [AUDIT_ONLY]} if audit_only else None,
+        )
+
+    def quote_updates(self, updates: pd.DataFrame) -> None:
+        """Progress updates quoted from the improvement plan tracker, each with its action
+        id so a reader can trace it; quoted words are data, not computed figures."""
+        items = "".join(
+            f'<li><span class="action-id">Action {html.escape(str(row.action_id))}:</span> '
+            f"{html.escape(str(row.progress_update))}</li>"
+            for row in updates.itertuples()
+        )
+        _display(
+            _html(
+                '<div class="plan-updates"><p class="quote-source">Progress reported by the '
+                f"action owners:</p><ul>{items}</ul></div>"
+            )
         )
 
     def chart(self, figure: Any, *, alt: str, caption: str) -> None:
@@ -239,9 +318,26 @@ class ReportContext:
             )
         self.table(pd.DataFrame(rows), "Derivation of the figures above", audit_only=True)
 
-    def methodology(self, metric_ids: Iterable[str] | None = None) -> None:
-        """Definition of every metric this report used, straight from the docstrings."""
+    def methodology(self, metric_ids: Iterable[str] | None = None, *, brief: bool = False) -> None:
+        """Definition of every metric this report used, straight from the docstrings.
+
+        ``brief`` gives one plain line per figure (for parents and carers); the full form
+        lists numerator, denominator, period basis, exclusions and source.
+        """
         ids = list(metric_ids) if metric_ids is not None else list(self.used_metrics)
+        if brief:
+            items = []
+            for metric_id in ids:
+                spec = REGISTRY.get(metric_id)
+                if spec is None:
+                    continue
+                source = spec.definition.get("source", "")
+                items.append(
+                    f"<li><strong>{html.escape(spec.title)}</strong>: "
+                    f"{html.escape(spec.summary.rstrip('.'))}. Source: {html.escape(source)}.</li>"
+                )
+            _display(_html(f'<ul class="methodology-brief">{"".join(items)}</ul>'))
+            return
         parts = ['<dl class="methodology">']
         for metric_id in ids:
             spec = REGISTRY.get(metric_id)
@@ -271,6 +367,33 @@ class _html:
         return self.markup
 
 
+@dataclass(frozen=True)
+class Markup:
+    """A table cell that is already HTML; ``numeric`` right-aligns it."""
+
+    html: str
+    numeric: bool = False
+
+
+def num(text: str, note: str | None = None) -> Markup:
+    """A right-aligned number cell, optionally with a small note under it (its basis)."""
+    inner = html.escape(text)
+    if note:
+        inner += f'<br><span class="basis">{html.escape(note)}</span>'
+    return Markup(inner, numeric=True)
+
+
+RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red"}
+
+
+def rag_markup(rating: str | None) -> Markup:
+    """A RAG rating as a word with its class (never colour alone): ``rag rag-red``."""
+    if rating is None or (isinstance(rating, float) and pd.isna(rating)) or rating is pd.NA:
+        return Markup('<span class="rag rag-none">No rating</span>')
+    word = RAG_WORDS.get(str(rating), str(rating).capitalize())
+    return Markup(f'<span class="rag rag-{html.escape(str(rating))}">{word}</span>')
+
+
 def render_table(
     df: pd.DataFrame, caption: str, *, row_header: bool = True, css_class: str = "data"
 ) -> str:
@@ -280,15 +403,21 @@ def render_table(
     for row in df.itertuples(index=False):
         cells = []
         for i, value in enumerate(row):
-            text = (
-                "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-            )
-            numeric = isinstance(value, int | float) and not isinstance(value, bool)
+            if isinstance(value, Markup):  # already HTML (e.g. a RAG label)
+                inner, numeric = value.html, value.numeric
+            else:
+                text = (
+                    ""
+                    if value is None or (isinstance(value, float) and pd.isna(value))
+                    else str(value)
+                )
+                inner = esc(text)
+                numeric = isinstance(value, int | float) and not isinstance(value, bool)
             cls = ' class="num"' if numeric else ""
             if i == 0 and row_header:
-                cells.append(f'<th scope="row">{esc(text)}</th>')
+                cells.append(f'<th scope="row">{inner}</th>')
             else:
-                cells.append(f"<td{cls}>{esc(text)}</td>")
+                cells.append(f"<td{cls}>{inner}</td>")
         body_rows.append("<tr>" + "".join(cells) + "</tr>")
     return (
         f'<table class="{css_class}"><caption>{esc(caption)}</caption>'
@@ -367,9 +496,12 @@ def open_report(
 __all__ = [
     "AUDIT_ONLY",
     "ENGLAND",
+    "Markup",
     "ReportContext",
     "format_value",
+    "num",
     "open_report",
+    "rag_markup",
     "render_chart",
     "render_table",
 ]

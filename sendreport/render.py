@@ -171,7 +171,7 @@ def validation_summary_html(summary: dict[str, Any]) -> str:
             {
                 "Dataset": name,
                 "Rows": f"{info.get('rows', 0):,}",
-                "Expectations": info.get("evaluated", ""),
+                "Expectations": info.get("expectations", ""),
                 "Passed": info.get("passed", ""),
                 "Suite SHA-256": str(info.get("suite_sha256", ""))[:12],
             }
