@@ -46,6 +46,7 @@ class BuildOptions:
     jobs: int = 2
     timeout_s: int = 600
     reports: tuple[str, ...] | None = None
+    notebooks_dir: Path | None = None  # default: the package's notebooks/
 
 
 @dataclass
@@ -85,10 +86,15 @@ class ReportTask:
     validation: dict[str, Any]
 
 
-def report_notebooks(selected: Sequence[str] | None = None) -> dict[str, Path]:
-    found = {p.stem: p for p in sorted(notebooks_dir().glob("*.ipynb"))}
+def report_notebooks(
+    selected: Sequence[str] | None = None, folder: Path | None = None
+) -> dict[str, Path]:
+    folder = folder or notebooks_dir()
+    found = {p.stem: p for p in sorted(folder.glob("*.ipynb"))}
     if not found:
-        raise SendReportError(f"no report notebooks found in {notebooks_dir()}")
+        raise ParameterError(
+            f"no report notebooks (*.ipynb) found in {folder}", parameter="notebooks"
+        )
     if selected:
         unknown = [r for r in selected if r not in found]
         if unknown:
@@ -134,8 +140,8 @@ def plan_build(options: BuildOptions) -> tuple[dict[str, Path], dict[str, Any], 
     """Cheap checks and the digests that decide whether a build is up to date."""
     check_la(options.la)
     check_data_dir(options.data_dir)
-    notebooks = report_notebooks(options.reports)
-    code = mf.code_digest(notebooks_dir(), expectations_dir())
+    notebooks = report_notebooks(options.reports, options.notebooks_dir)
+    code = mf.code_digest(options.notebooks_dir or notebooks_dir(), expectations_dir())
     inputs = mf.input_files(options.data_dir)
     if not inputs:
         raise InputFileError(
@@ -300,6 +306,9 @@ def build(options: BuildOptions, progress: Progress | None = None) -> list[Build
                 **params,
                 "data_dir": str(options.data_dir.resolve()),
                 "dfe_dir": str(options.dfe_dir.resolve()) if options.dfe_dir else None,
+                "notebooks_dir": str(options.notebooks_dir.resolve())
+                if options.notebooks_dir
+                else None,
             },
             "period": {
                 "code": period.label,
@@ -544,6 +553,7 @@ def _relativise_parameters(nb: Any, task: ReportTask) -> None:
     the executed notebook is byte-identical across builds (the manifest keeps the paths)."""
     for cell in nb.cells:
         if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell.id = "injected-parameters"  # papermill draws a random id
             source = cell.source
             source = source.replace(task.parameters["data_dir"], "validated-snapshot")
             source = source.replace(task.parameters["benchmarks_path"], "benchmarks.parquet")

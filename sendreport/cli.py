@@ -116,6 +116,12 @@ def make_parser() -> argparse.ArgumentParser:
         default=600,
         help="seconds a notebook cell may run (default 600)",
     )
+    b.add_argument(
+        "--notebooks",
+        type=Path,
+        default=None,
+        help="folder of report notebooks to run instead of the package's own",
+    )
     b.add_argument("--force", action="store_true", help="rebuild even when up to date")
     b.add_argument("--quiet", action="store_true", help="no progress on stderr")
     b.add_argument("--json", action="store_true", help="print one JSON summary line on stdout")
@@ -180,6 +186,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         timeout_s=args.timeout,
         reports=args.report,
+        notebooks_dir=args.notebooks,
     )
     results = build(options, Progress(quiet=args.quiet or args.json))
     if args.json:

@@ -16,6 +16,7 @@ import base64
 import html
 import inspect
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -365,6 +366,11 @@ class _html:
 
     def _repr_html_(self) -> str:
         return self.markup
+
+    def __repr__(self) -> str:
+        # The text/plain fallback: stable (no memory address) and readable without HTML.
+        text = re.sub(r"<[^>]+>", " ", self.markup)
+        return re.sub(r"\s+", " ", html.unescape(text)).strip()
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,7 @@ def verify_build(folder: Path, progress: Progress | None = None) -> dict[str, An
             dfe_dir=Path(params["dfe_dir"]) if params.get("dfe_dir") else None,
             force=True,
             reports=tuple(params["reports"]),
+            notebooks_dir=Path(params["notebooks_dir"]) if params.get("notebooks_dir") else None,
         )
         rebuilt_folder = build(options, progress)[0].folder
         differences = compare_figures(

@@ -38,7 +38,9 @@ def make_demo_build(root: Path, la: str = DEMO_LA, period: str = DEMO_PERIOD) ->
     write_demo(data_dir, la_code=la)
     out_dir = root / "out"
     result = build(
-        BuildOptions(periods=(Period.parse(period),), la=la, data_dir=data_dir, out_dir=out_dir, jobs=2)
+        BuildOptions(
+            periods=(Period.parse(period),), la=la, data_dir=data_dir, out_dir=out_dir, jobs=2
+        )
     )[0]
     return DemoBuild(
         data_dir=data_dir,
