@@ -22,7 +22,7 @@ from typing import Any
 
 from sendreport import manifest as mf
 from sendreport import reference
-from sendreport.exceptions import InputFileError, ParameterError, SendReportError
+from sendreport.exceptions import InputFileError, ParameterError
 from sendreport.periods import Period
 from sendreport.progress import Progress
 from sendreport.resources import expectations_dir, notebooks_dir
