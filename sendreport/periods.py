@@ -231,3 +231,15 @@ def _shift_year(d: date, years: int) -> date:
 
 def add_days(d: date, days: int) -> date:
     return d + timedelta(days=days)
+
+
+def quarter_containing(day: date) -> Period:
+    """The financial-year quarter that ``day`` falls in."""
+    fy = day.year if day.month >= 4 else day.year - 1
+    return Period.quarter(fy, (day.month - 4) % 12 // 3 + 1)
+
+
+def latest_completed_quarter(today: date | None = None) -> Period:
+    """The last quarter that has fully ended by ``today`` (default: the real today); the
+    scheduled CI build reports on it."""
+    return quarter_containing(today or date.today()).previous_quarter()
