@@ -1,0 +1,394 @@
+"""Generate the Great Expectations suites and ``docs/data.md`` from the data contract.
+
+The suites in ``expectations/<dataset>.json`` are committed, reviewable JSON; this module
+writes them from :mod:`sendreport.contract` plus the cross-column rules below, and a test
+checks the committed files are current. Regenerate after changing the contract::
+
+    .venv/bin/python -m sendreport.suites
+
+Runtime parameters (GX "suite parameters"; filled in by :mod:`sendreport.validate`):
+
+- ``{"$PARAMETER": "data_end"}``: the last day the build's data covers; no date may be later
+- ``{"$PARAMETER": "la_codes"}``: a one-element list, the build's LA code
+
+Helper columns: pandas has no built-in expectation for "is a month end" or "at most eight
+times another column", and GX's ``unexpected_rows_query`` works only for SQL sources. The
+suite's ``meta.helper_columns`` therefore names small derived columns (e.g.
+``month_end__is_month_end``) that ``validate.py`` adds to a copy of the frame before
+validating; the rule itself stays here, in the JSON. This module must not import GX.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sendreport.contract import DATASETS, Column, Dataset
+
+SUITE_FORMAT_VERSION = 1
+
+# One "type" check per kind. `expect_column_values_to_be_of_type` matches the pandas 3
+# string dtype as "str"; nullable integers/floats need the extension dtype names.
+_TYPE_CHECKS: dict[str, tuple[str, dict[str, Any]]] = {
+    "text": ("expect_column_values_to_be_of_type", {"type_": "str"}),
+    "category": ("expect_column_values_to_be_of_type", {"type_": "str"}),
+    "date": ("expect_column_values_to_be_of_type", {"type_": "datetime64"}),
+    "int": ("expect_column_values_to_be_in_type_list", {"type_list": ["Int64Dtype"]}),
+    "flag": ("expect_column_values_to_be_in_type_list", {"type_list": ["Int64Dtype"]}),
+    "float": ("expect_column_values_to_be_in_type_list", {"type_list": ["Float64Dtype"]}),
+}
+_KIND_WORDS = {
+    "text": "text",
+    "date": "date (YYYY-MM-DD)",
+    "int": "whole number",
+    "float": "number",
+    "flag": "0 or 1",
+    "category": "one of a list",
+}
+_PATTERNS = {
+    ("school_places", "academic_year"): (r"^\d{4}/\d{2}$", "written like 2024/25"),
+    ("families_first", "quarter"): (r"^\d{4}-\d{2}-Q[1-4]$", "written like 2023-24-Q4"),
+    ("improvement_plan", "update_quarter"): (r"^\d{4}-\d{2}-Q[1-4]$", "written like 2023-24-Q4"),
+    ("la_code", "la_code"): (r"^\d{3}$", "three digits, e.g. 919"),
+}
+
+
+def _expectation(
+    kind: str, kwargs: dict[str, Any], rule: str, *, severity: str = "critical"
+) -> dict[str, Any]:
+    return {"type": kind, "kwargs": kwargs, "meta": {"rule": rule}, "severity": severity}
+
+
+def _column_expectations(ds: Dataset, col: Column) -> list[dict[str, Any]]:
+    out = []
+    check, kwargs = _TYPE_CHECKS[col.kind]
+    out.append(
+        _expectation(
+            check,
+            {"column": col.name, **kwargs},
+            f"{col.name} holds {_KIND_WORDS[col.kind]} values",
+        )
+    )
+    if not col.nullable:
+        out.append(
+            _expectation(
+                "expect_column_values_to_not_be_null",
+                {"column": col.name},
+                f"{col.name} is never empty",
+            )
+        )
+    if col.kind == "category" and col.allowed:
+        out.append(
+            _expectation(
+                "expect_column_values_to_be_in_set",
+                {"column": col.name, "value_set": list(col.allowed)},
+                f"{col.name} is one of: {', '.join(col.allowed)}",
+            )
+        )
+    if col.kind == "flag":
+        out.append(
+            _expectation(
+                "expect_column_values_to_be_in_set",
+                {"column": col.name, "value_set": [0, 1]},
+                f"{col.name} is 0 or 1",
+            )
+        )
+    elif col.kind in ("int", "float") and col.minimum is not None:
+        out.append(
+            _expectation(
+                "expect_column_values_to_be_between",
+                {"column": col.name, "min_value": col.minimum},
+                f"{col.name} is never negative"
+                if col.minimum == 0
+                else f"{col.name} is at least {col.minimum}",
+            )
+        )
+    pattern = _PATTERNS.get((ds.name, col.name)) or _PATTERNS.get((col.name, col.name))
+    if pattern:
+        out.append(
+            _expectation(
+                "expect_column_values_to_match_regex",
+                {"column": col.name, "regex": pattern[0]},
+                f"{col.name} is {pattern[1]}",
+            )
+        )
+    if col.name in ds.dated_by:
+        out.append(
+            _expectation(
+                "expect_column_values_to_be_between",
+                {"column": col.name, "max_value": {"$PARAMETER": "data_end"}},
+                f"{col.name} is not after the end of the data",
+            )
+        )
+    return out
+
+
+def _cross_column_expectations(ds: Dataset) -> list[dict[str, Any]]:
+    """Rules that tie columns together, from the contract's notes."""
+    out: list[dict[str, Any]] = []
+
+    def a_at_least_b(column_a: str, column_b: str, why: str) -> None:
+        out.append(
+            _expectation(
+                "expect_column_pair_values_a_to_be_greater_than_b",
+                {
+                    "column_A": column_a,
+                    "column_B": column_b,
+                    "or_equal": True,
+                    "ignore_row_if": "either_value_is_missing",
+                },
+                why,
+            )
+        )
+
+    if ds.name == "ehcp_requests":
+        for later in ("request_outcome_date", "assessment_outcome_date", "plan_issued_date"):
+            a_at_least_b(later, "received_date", f"{later} is not before received_date")
+        out.append(
+            _expectation(
+                "expect_column_values_to_be_null",
+                {
+                    "column": "plan_issued_date",
+                    "row_condition": 'assessment_outcome != "issue"',
+                    "condition_parser": "pandas",
+                },
+                "plan_issued_date is filled in only when assessment_outcome is 'issue'",
+            )
+        )
+        out.append(
+            _expectation(
+                "expect_column_values_to_be_null",
+                {
+                    "column": "assessment_outcome",
+                    "row_condition": 'request_outcome != "assess"',
+                    "condition_parser": "pandas",
+                },
+                "assessment_outcome is filled in only when request_outcome is 'assess'",
+            )
+        )
+    elif ds.name == "service_waits":
+        a_at_least_b("waiting", "waiting_over_18_weeks", "waiting_over_18_weeks ≤ waiting")
+    elif ds.name == "cla_stability":
+        a_at_least_b(
+            "children_looked_after",
+            "three_plus_placements",
+            "three_plus_placements ≤ children_looked_after",
+        )
+    elif ds.name == "families_first":
+        a_at_least_b(
+            "assessments_completed__times_8",
+            "children_covered",
+            "children_covered ≤ assessments_completed × 8 (a sane family size)",
+        )
+    elif ds.name == "improvement_plan":
+        out.append(
+            _expectation(
+                "expect_column_values_to_be_between",
+                {"column": "area_id", "min_value": 1, "max_value": 5},
+                "area_id is an improvement area, 1 to 5",
+            )
+        )
+    return out
+
+
+def helper_columns(ds: Dataset) -> dict[str, dict[str, Any]]:
+    """Derived columns validate.py adds before validating (see the module docstring)."""
+    helpers: dict[str, dict[str, Any]] = {}
+    for col in ds.month_end_columns:
+        helpers[f"{col}__is_month_end"] = {"function": "is_month_end", "column": col}
+    if ds.name == "families_first":
+        helpers["assessments_completed__times_8"] = {
+            "function": "multiply",
+            "column": "assessments_completed",
+            "by": 8,
+        }
+    return helpers
+
+
+def build_suite(dataset: str | Dataset) -> dict[str, Any]:
+    """The suite for one dataset as a plain dict (``ExpectationSuite(**suite)`` loads it)."""
+    ds = DATASETS[dataset] if isinstance(dataset, str) else dataset
+    helpers = helper_columns(ds)
+    expectations = [
+        _expectation(
+            "expect_table_columns_to_match_set",
+            # The helper columns are present because validate.py adds them.
+            {"column_set": [c.name for c in ds.columns] + list(helpers), "exact_match": True},
+            f"the columns are exactly: {', '.join(c.name for c in ds.columns)}",
+        )
+    ]
+    for col in ds.columns:
+        expectations += _column_expectations(ds, col)
+    if len(ds.key) == 1:
+        expectations.append(
+            _expectation(
+                "expect_column_values_to_be_unique",
+                {"column": ds.key[0]},
+                f"each {ds.key[0]} appears once",
+            )
+        )
+    else:
+        expectations.append(
+            _expectation(
+                "expect_compound_columns_to_be_unique",
+                {"column_list": list(ds.key)},
+                f"each combination of {', '.join(ds.key)} appears once",
+            )
+        )
+    # One LA per build. A row-level in-set check (rather than distinct-values-equal-set)
+    # names the offending rows and lets a dataset be empty where the contract allows.
+    expectations.append(
+        _expectation(
+            "expect_column_values_to_be_in_set",
+            {"column": "la_code", "value_set": {"$PARAMETER": "la_codes"}},
+            "la_code is the build's LA code (one LA per build)",
+        )
+    )
+    for helper, spec in helpers.items():
+        if spec["function"] == "is_month_end":
+            expectations.append(
+                _expectation(
+                    "expect_column_values_to_be_in_set",
+                    {"column": helper, "value_set": [True]},
+                    f"{spec['column']} is the last day of a month",
+                )
+            )
+    expectations += _cross_column_expectations(ds)
+    return {
+        "name": ds.name,
+        "meta": {
+            "sendreport_suite_format": SUITE_FORMAT_VERSION,
+            "description": f"{ds.title}: generated from sendreport/contract.py by "
+            "sendreport/suites.py; edit those, not this file",
+            "helper_columns": helpers,
+            "parameters": {
+                "data_end": "last day covered by the build's data (ISO date)",
+                "la_codes": "list holding the build's LA code",
+            },
+        },
+        "expectations": expectations,
+    }
+
+
+def suite_json(dataset: str | Dataset) -> str:
+    """Pretty-printed, stable JSON text for a suite (what is committed)."""
+    return json.dumps(build_suite(dataset), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_suites(directory: Path) -> list[Path]:
+    """Write ``<directory>/<dataset>.json`` for every dataset in the contract."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in DATASETS:
+        path = directory / f"{name}.json"
+        path.write_text(suite_json(name), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+# --- docs/data.md ---------------------------------------------------------------------
+
+
+def _allowed_words(ds: Dataset, col: Column) -> str:
+    parts = []
+    if col.allowed:
+        parts.append(", ".join(f"`{a}`" for a in col.allowed))
+    if col.kind == "flag":
+        parts.append("`0`, `1`")
+    elif col.kind in ("int", "float") and col.minimum is not None:
+        parts.append(f"≥ {col.minimum:g}")
+    pattern = _PATTERNS.get((ds.name, col.name)) or _PATTERNS.get((col.name, col.name))
+    if pattern:
+        parts.append(pattern[1])
+    if col.name in ds.month_end_columns:
+        parts.append("a month end")
+    if col.name in ds.dated_by:
+        parts.append("not after the end of the data")
+    if col.name == "area_id":
+        parts.append("1 to 5")
+    parts.append("may be empty" if col.nullable else "never empty")
+    return "; ".join(parts)
+
+
+def render_data_md() -> str:
+    """The text of ``docs/data.md``: every dataset and column, from the contract."""
+    from sendreport.load import EMPTY_ALLOWED, SUPPRESSION_MARKERS
+
+    lines = [
+        "# Input data",
+        "",
+        "<!-- Generated by `python -m sendreport.suites` from sendreport/contract.py; "
+        "do not edit by hand. -->",
+        "",
+        "A build reads one file per dataset from its data folder: `<dataset>.csv` (UTF-8, "
+        "comma-separated; a byte-order mark is fine), `<dataset>.parquet` or "
+        "`<dataset>.xlsx` (first sheet, header in row 1). Exactly one file per dataset.",
+        "",
+        "Rules for every file:",
+        "",
+        "- Dates are ISO dates, `YYYY-MM-DD` (e.g. `2024-03-31`); empty where a date may "
+        "be missing.",
+        "- Counts are whole numbers. Publication markers ("
+        + ", ".join(f"`{m}`" for m in sorted(SUPPRESSION_MARKERS))
+        + ") are refused: the extract must hold real counts.",
+        "- Only empty cells are missing values (`NA` and `NULL` are not).",
+        "- `la_code` is text and every row holds the build's LA code (one LA per build).",
+        "- Column names must be unique. Unknown extra columns are ignored with a warning; "
+        "optional columns may be left out.",
+        "- No date is after the end of the data (the build's `data_end`).",
+        "- A file that is 0 bytes is always an error. A file with a header and no rows is a "
+        "valid empty dataset only for: "
+        + ", ".join(f"`{n}`" for n in sorted(EMPTY_ALLOWED))
+        + "; for every other dataset it is an error.",
+        "",
+        "Column kinds: text (kept as text, so `919` stays `919`), date, whole number, "
+        "number, flag (0 or 1), category (one of a list).",
+        "",
+        "The Great Expectations suites in `expectations/` check these rules; they are "
+        "generated from the same contract.",
+        "",
+    ]
+    for ds in DATASETS.values():
+        lines += [
+            f"## `{ds.name}` — {ds.title}",
+            "",
+            ds.description,
+            "",
+            f"- File: `{ds.name}.csv` (or `.parquet`, `.xlsx`)",
+            f"- Usual source: {ds.usual_source}",
+            f"- One row per: {', '.join(ds.key)} (unique)",
+            f"- Header-only file allowed: {'yes' if ds.name in EMPTY_ALLOWED else 'no'}",
+            "",
+            "| Column | Type | Required | Meaning | Allowed values |",
+            "|---|---|---|---|---|",
+        ]
+        for col in ds.columns:
+            lines.append(
+                f"| `{col.name}` | {_KIND_WORDS[col.kind]} | "
+                f"{'yes' if col.required else 'optional'} | {col.description} | "
+                f"{_allowed_words(ds, col)} |"
+            )
+        rules = list(ds.notes)
+        if ds.month_end_columns:
+            rules.append(f"{', '.join(ds.month_end_columns)}: always the last day of a month.")
+        if rules:
+            lines += ["", "Rules across columns:", ""]
+            lines += [f"- {rule}" for rule in rules]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Regenerate ``expectations/*.json`` and ``docs/data.md`` in the repository."""
+    from sendreport.resources import REPO_ROOT
+
+    for path in write_suites(REPO_ROOT / "expectations"):
+        print(path.relative_to(REPO_ROOT))
+    docs = REPO_ROOT / "docs" / "data.md"
+    docs.write_text(render_data_md(), encoding="utf-8")
+    print(docs.relative_to(REPO_ROOT))
+
+
+if __name__ == "__main__":
+    main()
