@@ -207,6 +207,32 @@ def build(options: BuildOptions, progress: Progress | None = None) -> list[Build
         check_parameters(path, base_params)
 
     os.environ.update(STABLE_ENV)
+    workers = min(options.jobs, len(todo) * len(notebooks))
+    # Workers start now and import the renderers on the other core while this process
+    # loads and validates the data.
+    pool = start_pool(workers) if workers > 1 else None
+    try:
+        return _build_periods(
+            options, todo, notebooks, code, inputs, keys, results, started, progress, pool
+        )
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _build_periods(
+    options: BuildOptions,
+    todo: list[Period],
+    notebooks: dict[str, Path],
+    code: dict[str, Any],
+    inputs: dict[str, Any],
+    keys: dict[str, str],
+    results: list[BuildResult],
+    started: float,
+    progress: Progress,
+    pool: ProcessPoolExecutor | None,
+) -> list[BuildResult]:
+    """Load, validate, run and publish the periods that are not up to date."""
     timings: dict[str, float] = {}
     stage = time.perf_counter()
     progress.say(f"loading inputs from {options.data_dir}")
@@ -268,7 +294,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> list[Build
 
     stage = time.perf_counter()
     try:
-        outcomes = run_tasks(tasks, jobs=options.jobs, progress=progress)
+        outcomes = run_tasks(tasks, pool=pool, progress=progress)
     except BaseException as err:
         from sendreport.exceptions import NotebookError
         from sendreport.publish import keep_failed
@@ -450,35 +476,53 @@ def write_benchmarks_cached(dfe_dir: Path | None, digest: str, cache: Path) -> P
     return target.resolve()
 
 
-def run_tasks(tasks: list[ReportTask], *, jobs: int, progress: Progress) -> list[dict[str, Any]]:
-    """Run report tasks, in worker processes when ``jobs > 1``; stop at the first failure."""
-    if jobs <= 1 or len(tasks) == 1:
+def warm_worker() -> None:
+    """Pool initializer: import papermill, nbconvert and WeasyPrint and compile the report
+    templates once per worker, before the first task arrives."""
+    os.environ.update(STABLE_ENV)
+    import papermill  # noqa: F401
+    import weasyprint  # noqa: F401
+    from nbformat.v4 import new_notebook
+
+    from sendreport.render import render_body
+
+    for edition in ("reader", "audit"):
+        render_body(new_notebook(), edition)
+
+
+def start_pool(workers: int) -> ProcessPoolExecutor:
+    import multiprocessing
+
+    # fork: workers inherit what this process has imported; no thread has started yet.
+    context = multiprocessing.get_context("fork")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm_worker)
+
+
+def run_tasks(
+    tasks: list[ReportTask], *, pool: ProcessPoolExecutor | None, progress: Progress
+) -> list[dict[str, Any]]:
+    """Run report tasks in the pool (or here, without one); stop at the first failure."""
+    if pool is None:
         outcomes = []
         for task in tasks:
             progress.say(f"{task.parameters['period']} {task.report}: executing and rendering")
             outcomes.append(run_report(task))
         return outcomes
-    import multiprocessing
-
-    context = multiprocessing.get_context("fork")
-    outcomes: list[dict[str, Any]] = []
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context) as pool:
-        futures: dict[Future, ReportTask] = {}
-        for task in tasks:
-            futures[pool.submit(run_report, task)] = task
-        progress.say(f"running {len(tasks)} report notebook(s) with {min(jobs, len(tasks))} jobs")
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_EXCEPTION)
-            for future in done:
-                task = futures[future]
-                error = future.exception()
-                if error is not None:
-                    for other in pending:
-                        other.cancel()
-                    raise error
-                outcomes.append(future.result())
-                progress.say(f"{task.parameters['period']} {task.report}: done")
+    outcomes = []
+    futures: dict[Future, ReportTask] = {pool.submit(run_report, task): task for task in tasks}
+    progress.say(f"running {len(tasks)} report notebook(s) in parallel")
+    pending = set(futures)
+    while pending:
+        done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+        for future in done:
+            task = futures[future]
+            error = future.exception()
+            if error is not None:
+                for other in pending:
+                    other.cancel()
+                raise error
+            outcomes.append(future.result())
+            progress.say(f"{task.parameters['period']} {task.report}: done")
     outcomes.sort(key=lambda o: (o["staging"], o["report"]))
     return outcomes
 

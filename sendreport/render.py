@@ -11,6 +11,7 @@ the notebook, print CSS for A4 with running title, period and page numbers.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 from collections.abc import Sequence
@@ -25,7 +26,10 @@ Edition = Literal["reader", "audit"]
 AUDIT_ONLY = "audit-only"
 
 
+@functools.cache
 def _exporter(edition: Edition) -> Any:
+    """One exporter per edition and process: its Jinja environment keeps the compiled
+    templates, which otherwise cost about a second per render."""
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 

@@ -7,12 +7,15 @@ so the build runs once, not once per worker.
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from sendreport.build import BuildOptions, build
+from sendreport.cli import main
+from sendreport.manifest import output_hashes
 from sendreport.periods import Period
 
 DEMO_PERIOD = "2023-24-Q4"
@@ -54,3 +57,36 @@ def make_demo_build(root: Path, la: str = DEMO_LA, period: str = DEMO_PERIOD) ->
 @pytest.fixture(scope="session")
 def demo_build(tmp_path_factory: pytest.TempPathFactory) -> DemoBuild:
     return make_demo_build(tmp_path_factory.mktemp("demo-build"))
+
+
+@pytest.fixture()
+def published(demo_build: DemoBuild, tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
+    """A private copy of the published demo build: (out dir, build folder, its hashes)."""
+    out = tmp_path / "out"
+    shutil.copytree(demo_build.out_dir, out)
+    folder = out / "919" / DEMO_PERIOD
+    return out, folder, output_hashes(folder) | {"manifest.json": "recorded"}
+
+
+def run_build(demo_build: DemoBuild, out: Path, *extra: str) -> int:
+    return main(
+        [
+            "build",
+            "--period",
+            DEMO_PERIOD,
+            "--la",
+            "919",
+            "--data",
+            str(demo_build.data_dir),
+            "--out",
+            str(out),
+            "--quiet",
+            "--force",
+            *extra,
+        ]
+    )
+
+
+def assert_untouched(folder: Path, hashes: dict[str, str]) -> None:
+    now = output_hashes(folder) | {"manifest.json": "recorded"}
+    assert now == hashes, "the last good build changed"

@@ -10,8 +10,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from sendreport.cli import main
-from sendreport.manifest import output_hashes
-from tests.e2e.conftest import DEMO_PERIOD, DemoBuild
+from tests.e2e.conftest import DEMO_PERIOD, assert_untouched, run_build
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
 
@@ -38,39 +37,6 @@ def write_notebook(folder: Path, name: str, body: str, params: str = PARAMS) -> 
     path = folder / f"{name}.ipynb"
     nbformat.write(nb, path)
     return path
-
-
-@pytest.fixture()
-def published(demo_build: DemoBuild, tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
-    """A private copy of the published demo build: (out dir, build folder, its hashes)."""
-    out = tmp_path / "out"
-    shutil.copytree(demo_build.out_dir, out)
-    folder = out / "919" / DEMO_PERIOD
-    return out, folder, output_hashes(folder) | {"manifest.json": "recorded"}
-
-
-def run_build(demo_build: DemoBuild, out: Path, *extra: str) -> int:
-    return main(
-        [
-            "build",
-            "--period",
-            DEMO_PERIOD,
-            "--la",
-            "919",
-            "--data",
-            str(demo_build.data_dir),
-            "--out",
-            str(out),
-            "--quiet",
-            "--force",
-            *extra,
-        ]
-    )
-
-
-def assert_untouched(folder: Path, hashes: dict[str, str]) -> None:
-    now = output_hashes(folder) | {"manifest.json": "recorded"}
-    assert now == hashes, "the last good build changed"
 
 
 def test_cell_that_raises(demo_build, published, tmp_path, capsys) -> None:
