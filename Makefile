@@ -31,8 +31,11 @@ demo-data: $(VENV)/.installed
 
 report: demo-data
 	@build=$$($(BIN)/sendreport build --period $(PERIOD) --la $(LA) --data $(DEMO)) && \
-	  echo "" && echo "Reports for LA $(LA), $(PERIOD):" && ls -1 "$$build" | sed 's/^/  /' && \
-	  echo "Build folder: $$build"
+	  echo "" && echo "Reports for LA $(LA), $(PERIOD), are in $$build" && \
+	  for f in "$$build"/*.html; do r=$$(basename "$$f" .html); \
+	    echo "  $$r.html, $$r.pdf   (audit edition: audit/$$r.html)"; done && \
+	  echo "  figures.json (every figure and the cell that made it), manifest.json, validation/" && \
+	  echo "Another quarter or LA: make report PERIOD=2024-25-Q2 LA=884 (see README)"
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check sendreport tests benchmarks

@@ -14,7 +14,7 @@ import os
 import shutil
 import time
 from collections.abc import Sequence
-from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -246,9 +246,15 @@ def _build_periods(
     timings["load_s"] = time.perf_counter() - stage
 
     stage = time.perf_counter()
-    progress.say("validating inputs against the data contract (Great Expectations)")
     first_final = final_folder(options.out_dir, options.la, todo[0])
-    validation = _validate(loaded, options, data_end, first_final)
+    validation = _validate(
+        loaded,
+        options,
+        data_end,
+        first_final,
+        validation_key(inputs, code, options, data_end),
+        progress,
+    )
     timings["validate_s"] = time.perf_counter() - stage
 
     stage = time.perf_counter()
@@ -257,7 +263,7 @@ def _build_periods(
     benchmarks = write_benchmarks_cached(options.dfe_dir, code.get("dfe", "published"), cache)
     timings["snapshot_s"] = time.perf_counter() - stage
 
-    la_name = reference.la_name(options.la)
+    la_name = reference.la_display_name(options.la)
     data_as_at = f"{data_end:%-d %B %Y}"
     stagings: dict[str, Path] = {}
     tasks: list[ReportTask] = []
@@ -412,25 +418,57 @@ def check_periods_in_data(
         )
 
 
+def validation_key(
+    inputs: dict[str, Any], code: dict[str, Any], options: BuildOptions, data_end: date
+) -> str:
+    """What a validation result depends on: the input bytes, the suites, the parameters,
+    the package code and the Great Expectations version."""
+    import hashlib
+    from importlib import metadata
+
+    payload = {
+        "inputs": {k: v["sha256"] for k, v in inputs.items()},
+        "suites": code["suites"],
+        "package": code["package"],
+        "la": options.la,
+        "data_end": data_end.isoformat(),
+        "great_expectations": metadata.version("great-expectations"),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:24]
+
+
 def _validate(
-    loaded: Any, options: BuildOptions, data_end: date, first_final: Path
+    loaded: Any,
+    options: BuildOptions,
+    data_end: date,
+    first_final: Path,
+    key: str,
+    progress: Progress,
 ) -> dict[str, Any]:
-    from sendreport.exceptions import ValidationFailed
+    """Validate once; reuse a passing result for byte-identical inputs and suites.
+
+    Great Expectations costs several seconds even on small data, and an analyst redrafting
+    a notebook rebuilds with unchanged data many times. ``--force`` always revalidates.
+    """
     from sendreport.publish import failed_path
     from sendreport.validate import validate_inputs
 
+    cached = options.out_dir / ".cache" / "validation" / f"{key}.json"
+    if cached.is_file() and not options.force:
+        progress.say("inputs unchanged since they last passed validation; reusing that result")
+        return json.loads(cached.read_text())
     failed = failed_path(first_final)
-    results_dir = failed / "validation"
-    try:
-        summary = validate_inputs(
-            loaded, data_end=data_end, la_code=options.la, results_dir=results_dir
-        )
-    except ValidationFailed:
-        raise
-    else:
-        if failed.exists() and not any(results_dir.glob("*")):
-            shutil.rmtree(failed, ignore_errors=True)
-    return summary.to_dict()
+    if failed.exists():  # a new attempt supersedes the last failure's evidence
+        shutil.rmtree(failed)
+    progress.say("validating inputs against the data contract (Great Expectations)")
+    summary = validate_inputs(
+        loaded, data_end=data_end, la_code=options.la, results_dir=failed / "validation"
+    ).to_dict()
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_name(f".{cached.name}.{os.getpid()}")
+    tmp.write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
+    os.replace(tmp, cached)
+    return summary
 
 
 def write_snapshot_cached(loaded: Any, inputs: dict[str, Any], cache: Path) -> Path:
@@ -513,7 +551,7 @@ def run_tasks(
     progress.say(f"running {len(tasks)} report notebook(s) in parallel")
     pending = set(futures)
     while pending:
-        done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
         for future in done:
             task = futures[future]
             error = future.exception()

@@ -492,7 +492,7 @@ def open_report(
         report=report,
         period=quarter,
         la=la,
-        la_name=reference.la_name(la),
+        la_name=reference.la_display_name(la),
         frames=frames,
         benchmarks=benchmarks,
         data_as_at=_data_as_at(frames),

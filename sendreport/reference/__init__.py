@@ -140,6 +140,16 @@ def la_name(code: object) -> str:
     return local_authority(code).la_name
 
 
+def la_display_name(code: object) -> str:
+    """The name as it reads in a sentence: "Herefordshire", not the register's
+    "Herefordshire, County of"; "Bristol", not "Bristol, City of"."""
+    name = la_name(code)
+    for suffix in (", County of", ", City of"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
 def ons_code(code: object) -> str:
     """The LA's 9-character ONS code (Hertfordshire 919 → ``E10000015``)."""
     return local_authority(code).ons_code
