@@ -41,33 +41,18 @@ from functools import lru_cache
 from pathlib import Path
 
 from sendreport.exceptions import ParameterError
+from sendreport.metrics.calendar_year import AGGREGATE_KEYS, REQUEST_KEYS, TIMELINESS_KEYS
 
 SOURCE = (
     'DfE, "Education, health and care plans", reporting year 2025, explore-education-statistics '
     "(requests.csv, timeliness_20_week.csv, caseload.csv)"
 )
 
-# Field names in DfE's own spelling (as returned by dfe_calendar_year_aggregates).
-REQUEST_FIELDS = (
-    "requests_received_in_year",
-    "requests_decided_to_assess",
-    "requests_decided_not_to_assess",
-    "requests_withdrawn",
-    "requests_decision_not_made",
-    "request_outcome_six_weeks",
-    "request_outcome_over_6_weeks",
-)
-TIMELINESS_FIELDS = (
-    "plans_issued_den",
-    "plans_issued_den_ex",
-    "plans_issued_within_20_weeks",
-    "plans_issued_20_weeks_ex",
-    "plans_issued_gt20weeks_ltYear",
-    "plans_issued_gt20weeks_ltYear_ex",
-    "plans_issued_gt_1_year",
-    "plans_issued_gt_1_year_ex",
-)
-FIELDS = REQUEST_FIELDS + TIMELINESS_FIELDS
+# Field names in DfE's own spelling: exactly the keys dfe_calendar_year_aggregates returns,
+# which is what the demo is calibrated against.
+REQUEST_FIELDS = REQUEST_KEYS
+TIMELINESS_FIELDS = TIMELINESS_KEYS
+FIELDS = AGGREGATE_KEYS
 
 # tidy measure (sendreport.dfe.release) -> DfE field
 MEASURE_FIELDS = {

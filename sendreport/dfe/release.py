@@ -102,6 +102,27 @@ class PublishedPct:
     denominator: str
 
 
+# The headline 20-week measures, named the same in every release and in the SEN2 file.
+HEADLINE_TIMELINESS: tuple[Count | PublishedPct, ...] = (
+    Count("ehcp_plans_issued_inc", "plans_issued_den"),
+    Count("ehcp_plans_issued_ex", "plans_issued_den_ex"),
+    PublishedPct(
+        "ehcp_20wk_pct_inc",
+        "pc_plans_issued_within_20_weeks",
+        "plans_issued_within_20_weeks",
+        "plans_issued_den",
+    ),
+    PublishedPct(
+        "ehcp_20wk_pct_ex",
+        "pc_plans_issued_20_weeks_ex",
+        "plans_issued_20_weeks_ex",
+        "plans_issued_den_ex",
+    ),
+    Count("ehcp_within_20wk_inc", "plans_issued_within_20_weeks"),
+    Count("ehcp_within_20wk_ex", "plans_issued_20_weeks_ex"),
+)
+
+
 @dataclass(frozen=True)
 class ComputedPct:
     """100 × numerator ÷ (sum of the denominator columns), computed here."""
@@ -143,22 +164,7 @@ RELEASE_FILES: tuple[ReleaseFile, ...] = (
             "plans_issued_gt_1_year_ex",
         ),
         measures=(
-            Count("ehcp_plans_issued_inc", "plans_issued_den"),
-            Count("ehcp_plans_issued_ex", "plans_issued_den_ex"),
-            PublishedPct(
-                "ehcp_20wk_pct_inc",
-                "pc_plans_issued_within_20_weeks",
-                "plans_issued_within_20_weeks",
-                "plans_issued_den",
-            ),
-            PublishedPct(
-                "ehcp_20wk_pct_ex",
-                "pc_plans_issued_20_weeks_ex",
-                "plans_issued_20_weeks_ex",
-                "plans_issued_den_ex",
-            ),
-            Count("ehcp_within_20wk_inc", "plans_issued_within_20_weeks"),
-            Count("ehcp_within_20wk_ex", "plans_issued_20_weeks_ex"),
+            *HEADLINE_TIMELINESS,
             Count("ehcp_gt20wk_lt1yr_inc", "plans_issued_gt20weeks_ltyear"),
             Count("ehcp_gt20wk_lt1yr_ex", "plans_issued_gt20weeks_ltyear_ex"),
             Count("ehcp_gt1yr_inc", "plans_issued_gt_1_year"),

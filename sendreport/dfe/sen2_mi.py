@@ -39,7 +39,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from sendreport.dfe.release import ComputedPct, Count, PublishedPct, ReleaseFile, load_release_file
+from sendreport.dfe.release import (
+    HEADLINE_TIMELINESS,
+    ComputedPct,
+    Count,
+    PublishedPct,
+    ReleaseFile,
+    load_release_file,
+)
 from sendreport.exceptions import InputFileError
 
 __all__ = ["SEN2_MI", "load_sen2_mi"]
@@ -66,22 +73,7 @@ SEN2_MI = ReleaseFile(
         "ass_refused_ehc_pc",
     ),
     measures=(
-        Count("ehcp_plans_issued_inc", "plans_issued_den"),
-        Count("ehcp_plans_issued_ex", "plans_issued_den_ex"),
-        PublishedPct(
-            "ehcp_20wk_pct_inc",
-            "pc_plans_issued_within_20_weeks",
-            "plans_issued_within_20_weeks",
-            "plans_issued_den",
-        ),
-        PublishedPct(
-            "ehcp_20wk_pct_ex",
-            "pc_plans_issued_20_weeks_ex",
-            "plans_issued_20_weeks_ex",
-            "plans_issued_den_ex",
-        ),
-        Count("ehcp_within_20wk_inc", "plans_issued_within_20_weeks"),
-        Count("ehcp_within_20wk_ex", "plans_issued_20_weeks_ex"),
+        *HEADLINE_TIMELINESS,
         Count("ehcna_requests_received", "requests_received_in_year"),
         Count("ehcna_requests_assess", "requests_decided_to_assess"),
         Count("ehcna_requests_not_assess", "requests_decided_not_to_assess"),
