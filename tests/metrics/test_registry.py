@@ -65,3 +65,11 @@ def test_entry_is_documented(metric_id: str) -> None:
 def test_helpers_are_not_registered() -> None:
     for helper in ("ehcp_overdue_age_profile", "improvement_actions_by_status", "service_waiting"):
         assert helper not in REGISTRY
+
+
+def test_docs_metrics_md_is_current() -> None:
+    from sendreport.metrics.catalogue import CATALOGUE, render_catalogue
+
+    assert CATALOGUE.read_text(encoding="utf-8") == render_catalogue(), (
+        f"{CATALOGUE} is stale: run `python -m sendreport.metrics.catalogue`"
+    )
