@@ -100,3 +100,17 @@ def test_fetch_unreachable(tmp_path: Path) -> None:
     with pytest.raises(SendReportError, match="cannot reach") as err:
         fetch_release(tmp_path, base_url=f"http://127.0.0.1:{port}/api", timeout=2)
     assert "how to fix" in str(err.value)
+
+
+def test_fetch_dfe_command(
+    ees_server: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sendreport.cli import main
+
+    assert main(["fetch-dfe", "--out", str(tmp_path / "rel"), "--url", ees_server]) == 0
+    folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    assert any(folder.rglob("timeliness_20_week.csv"))
+    # An unreachable server is a message and exit code, not a traceback.
+    code = main(["fetch-dfe", "--out", str(tmp_path / "x"), "--url", "http://127.0.0.1:9/api"])
+    err = capsys.readouterr().err
+    assert code != 0 and err.startswith("error: ") and "Traceback" not in err
