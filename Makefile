@@ -14,8 +14,20 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip $(PIP_FLAGS) install --upgrade "pip>=24"
 
+# Optional speed-up: WeasyPrint subsets fonts with HarfBuzz when libharfbuzz-subset0 is
+# present (about 2 s less per quarter) and falls back to fontTools when not. Installed when
+# this machine allows it (root with apt-get); otherwise a note says how.
+$(VENV)/.system-deps: | $(BIN)/python
+	@if ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  { apt-get install -y -qq libharfbuzz-subset0 >/dev/null 2>&1 || \
+	    { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq libharfbuzz-subset0 >/dev/null 2>&1; }; } || \
+	  echo "note: could not install libharfbuzz-subset0 (optional: PDFs render a little slower)"; \
+	else echo "note: optional libharfbuzz-subset0 is missing (sudo apt-get install libharfbuzz-subset0 speeds up PDFs)"; fi
+	@touch $@
+
 # Reinstall only when the dependency list changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+$(VENV)/.installed: pyproject.toml | $(BIN)/python $(VENV)/.system-deps
 	$(BIN)/python -m pip $(PIP_FLAGS) install -e .
 	touch $@
 

@@ -19,6 +19,7 @@ from typing import Any
 from sendreport.exceptions import KernelDied, NotebookError, NotebookTimeout, ParameterError
 
 DEFAULT_TIMEOUT_S = 600
+_ENGINE_REGISTERED = False
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -153,6 +154,65 @@ def _ipc_kernel_manager() -> tuple[type, Path]:
     return IPCKernelManager, socket_dir
 
 
+def _register_engine() -> str:
+    """A papermill engine that writes the output notebook once, when execution ends.
+
+    Stock papermill rewrites the whole notebook (charts included) before and after every
+    cell, about three seconds a quarter. Papermill still calls ``notebook_complete`` in a
+    ``finally`` block, so a failing, timed-out or dead-kernel run keeps its partial notebook.
+    """
+    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+
+    global _ENGINE_REGISTERED
+    name = "sendreport"
+    if _ENGINE_REGISTERED:
+        return name
+
+    class FinalSaveManager(NotebookExecutionManager):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            self._saving = False
+            super().__init__(*args, **kwargs)
+
+        def save(self, **kwargs: Any) -> None:
+            if self._saving:
+                super().save(**kwargs)
+
+        def notebook_complete(self, **kwargs: Any) -> None:
+            self._saving = True
+            super().notebook_complete(**kwargs)
+
+    class FinalSaveEngine(NBClientEngine):
+        @classmethod
+        def execute_notebook(
+            cls,
+            nb: Any,
+            kernel_name: str,
+            output_path: str | None = None,
+            progress_bar: bool = False,
+            log_output: bool = False,
+            autosave_cell_every: int = 30,
+            **kwargs: Any,
+        ) -> Any:
+            manager = FinalSaveManager(
+                nb,
+                output_path=output_path,
+                progress_bar=progress_bar,
+                log_output=log_output,
+                autosave_cell_every=autosave_cell_every,
+            )
+            manager.notebook_start()
+            try:
+                cls.execute_managed_notebook(manager, kernel_name, log_output=log_output, **kwargs)
+            finally:
+                manager.cleanup_pbar()
+                manager.notebook_complete()
+            return manager.nb
+
+    papermill_engines.register(name, FinalSaveEngine)
+    _ENGINE_REGISTERED = True
+    return name
+
+
 def execute_notebook(
     notebook_path: Path,
     output_path: Path,
@@ -181,6 +241,9 @@ def execute_notebook(
             execution_timeout=timeout_s,
             cwd=str(cwd) if cwd else None,
             kernel_manager_class=manager_class,
+            engine_name=_register_engine(),
+            # The kernel holds nothing worth a graceful goodbye; this saves ~0.7 s a notebook.
+            shutdown_kernel="immediate",
         )
     except PapermillExecutionError as err:
         index, cell_id, line = _locate_error(output_path, notebook_path)

@@ -121,9 +121,13 @@ def environment() -> dict[str, Any]:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = None
+    from ctypes.util import find_library
+
     return {
         "sendreport": __version__,
         "python": platform.python_version(),
+        # PDF font subsets differ in bytes with and without HarfBuzz's subsetter.
+        "harfbuzz_subset": find_library("harfbuzz-subset") is not None,
         "platform": platform.platform(),
         "packages": versions,
     }
