@@ -130,6 +130,11 @@ def make_parser() -> argparse.ArgumentParser:
     v.add_argument("--data", type=Path, default=None)
     v.add_argument("--la", default=None, help="expected LA (default: the one in the data)")
     v.add_argument(
+        "--all-las",
+        action="store_true",
+        help="a regional or national extract: allow every known LA instead of exactly one",
+    )
+    v.add_argument(
         "--out",
         type=Path,
         default=None,
@@ -200,24 +205,38 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from sendreport import reference
     from sendreport.build import check_data_dir, data_range
     from sendreport.load import load_inputs
     from sendreport.validate import validate_inputs
 
     data = args.data or Path("outputs") / "demo-data" / (args.la or DEFAULT_LA)
     check_data_dir(data)
-    loaded = load_inputs(data)
+    loaded = load_inputs(data, allow_multiple_las=args.all_las)
     for warning in loaded.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     _, data_end = data_range(loaded.frames)
-    summary = validate_inputs(loaded, data_end=data_end, la_code=args.la, results_dir=args.out)
+    la_codes = None
+    if args.all_las:
+        # Known LAs only: an unknown code in the data still fails, with its rows shown.
+        found = {
+            str(code)
+            for frame in loaded.frames.values()
+            if "la_code" in frame
+            for code in frame["la_code"].dropna().unique()
+        }
+        la_codes = sorted(code for code in found if reference.is_known_la(code))
+    summary = validate_inputs(
+        loaded, data_end=data_end, la_code=args.la, results_dir=args.out, la_codes=la_codes
+    )
     payload = summary.to_dict()
     if args.json:
         _emit_json({"status": "ok", "exit_code": 0, "validation": payload})
     else:
         datasets = payload.get("datasets", {})
         total = sum(int(d.get("expectations", 0)) for d in datasets.values())
-        print(f"valid: {len(datasets)} datasets passed {total} expectations ({data})")
+        las = f" for {len(la_codes)} LAs" if la_codes else ""
+        print(f"valid: {len(datasets)} datasets passed {total} expectations{las} ({data})")
     return EXIT_OK
 
 

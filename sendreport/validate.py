@@ -28,7 +28,7 @@ import logging
 import os
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -305,6 +305,7 @@ def validate_inputs(
     la_code: str | None,
     results_dir: Path | None,
     suites_dir: Path | None = None,
+    la_codes: Sequence[str] | None = None,
 ) -> ValidationSummary:
     """Validate every frame in ``inputs`` against its suite; raise if any rule is broken.
 
@@ -312,9 +313,16 @@ def validate_inputs(
     the LA of the first dataset, so all datasets must at least agree). On failure writes
     ``results_dir/validation_results.json`` and ``results_dir/data_docs/index.html`` (when
     ``results_dir`` is given) and raises :class:`ValidationFailed` listing every problem.
+    ``la_codes`` replaces the one-LA rule with a list of allowed LAs, for regional or
+    national extracts (``sendreport validate --all-las``).
     """
-    la = la_code or _infer_la_code(inputs) or ""
-    parameters = {"data_end": pd.Timestamp(data_end), "la_codes": [la]}
+    if la_codes:  # a regional or national extract: every listed LA is allowed
+        allowed = sorted(set(la_codes))
+        la = ",".join(allowed)
+    else:
+        la = la_code or _infer_la_code(inputs) or ""
+        allowed = [la]
+    parameters = {"data_end": pd.Timestamp(data_end), "la_codes": allowed}
     names = [n for n in DATASETS if n in inputs.frames] + sorted(
         n for n in inputs.frames if n not in DATASETS
     )

@@ -183,3 +183,18 @@ def test_extra_column_is_a_warning_not_a_failure(
     captured = capsys.readouterr()
     assert code == 0, captured.err
     assert "warning" in captured.err and "notes" in captured.err
+
+
+def test_multi_la_extract_validates_only_when_asked(
+    demo_build: DemoBuild, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(demo_build.data_dir, data)
+    _rewrite("ehcp_caseload", _set_cell("la_code", "884", row=3))(data)
+    assert main(["validate", "--data", str(data)]) == 2
+    assert "884" in capsys.readouterr().err
+    assert main(["validate", "--data", str(data), "--all-las"]) == 0
+    assert "for 2 LAs" in capsys.readouterr().out
+    _rewrite("ehcp_caseload", _set_cell("la_code", "999", row=4))(data)
+    assert main(["validate", "--data", str(data), "--all-las"]) == 2
+    assert "999" in capsys.readouterr().err
