@@ -111,25 +111,7 @@ def load(directory: Path) -> dict[str, Any]:
     }
 
 
-def _suites_for_las(las: list[str], target: Path) -> Path:
-    """A copy of the committed suites whose ``la_codes`` parameter is the literal LA list.
-
-    ``validate_inputs`` fills ``{"$PARAMETER": "la_codes"}`` with the build's one LA; the
-    expectations, and so the work done per row, are otherwise identical.
-    """
-    from sendreport.resources import expectations_dir
-
-    target.mkdir(parents=True, exist_ok=True)
-    for path in expectations_dir().glob("*.json"):
-        suite = json.loads(path.read_text(encoding="utf-8"))
-        for expectation in suite["expectations"]:
-            if expectation["kwargs"].get("value_set") == {"$PARAMETER": "la_codes"}:
-                expectation["kwargs"]["value_set"] = las
-        (target / path.name).write_text(json.dumps(suite, indent=2), encoding="utf-8")
-    return target
-
-
-def validate(directory: Path, suites: Path) -> dict[str, Any]:
+def validate(directory: Path) -> dict[str, Any]:
     from sendreport.load import load_inputs
 
     inputs = load_inputs(directory, datasets=["ehcp_requests"], allow_multiple_las=True)
@@ -137,15 +119,15 @@ def validate(directory: Path, suites: Path) -> dict[str, Any]:
     las = sorted(frame["la_code"].dropna().unique().tolist())
     dates = [c for c in frame.columns if str(frame[c].dtype).startswith("datetime")]
     data_end = max(frame[c].max() for c in dates).date()
-    suites_dir = _suites_for_las(las, suites)
     started = time.perf_counter()
     import great_expectations  # noqa: F401  (timed apart: a one-off per process)
 
     from sendreport.validate import validate_inputs
 
     imported = time.perf_counter()
+    # The committed suites, with every LA in the extract allowed (validate --all-las).
     summary = validate_inputs(
-        inputs, data_end=data_end, la_code=las[0], results_dir=None, suites_dir=suites_dir
+        inputs, data_end=data_end, la_code=None, results_dir=None, la_codes=las
     )
     done = time.perf_counter()
     result = summary.datasets["ehcp_requests"]
@@ -175,14 +157,13 @@ def main(argv: list[str] | None = None) -> int:
     ld.add_argument("--dir", type=Path, required=True)
     v = sub.add_parser("validate")
     v.add_argument("--dir", type=Path, required=True)
-    v.add_argument("--suites", type=Path, required=True, help="where to write the suites")
     args = parser.parse_args(argv)
     if args.step == "generate":
         out = generate(args.dfe, args.out, args.limit, args.la, args.workers, args.copies)
     elif args.step == "load":
         out = load(args.dir)
     else:
-        out = validate(args.dir, args.suites)
+        out = validate(args.dir)
     print(json.dumps(out, sort_keys=True))
     return 0
 

@@ -490,9 +490,7 @@ def section_national(ctx: Context) -> None:
         for fmt in ("csv", "parquet"):
             loads[fmt].append(run([PY, step, "load", "--dir", nat / fmt]))
             say(f"  load {fmt} {i + 1}: {loads[fmt][-1].json()['load_s']:.2f} s")
-        validations.append(
-            run([PY, step, "validate", "--dir", nat / "parquet", "--suites", nat / "suites"])
-        )
+        validations.append(run([PY, step, "validate", "--dir", nat / "parquet"]))
         say(f"  validate {i + 1}: {validations[-1].json()['validate_s']:.2f} s")
     builds, demo_builds = [], []
     for i in range(args.la_runs):
@@ -830,12 +828,9 @@ def write_report(ctx: Context, info: dict[str, Any], path: Path, wall: float) ->
         w(f"| `import great_expectations` (once per process) | {fmt_s(gx_s)} | |")
         w("")
         w(
-            "`validate_inputs` checks `la_code` against one LA: the suites hold "
-            '`{"$PARAMETER": "la_codes"}` and the call fills it with `[la_code]` (`la_code=None` '
-            "means the commonest LA in the data, so a multi-LA frame fails). The benchmark "
-            "passes `suites_dir=` with a copy of the committed suites whose `la_codes` value "
-            f"set is the literal list of the {n['validate'][0]['las']} LAs; every other "
-            "expectation is unchanged, so the work per row is the same as a one-LA build's."
+            "`validate_inputs` runs the committed suites with every LA of the extract "
+            f"allowed ({n['validate'][0]['las']} LAs; `la_codes=`, as `sendreport validate "
+            "--all-las` does); the work per row is the same as a one-LA build's."
         )
         w("")
         if n["la_build"]:
