@@ -45,6 +45,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sendreport.manifest import KEY_PACKAGES
+
 REPO = Path(__file__).resolve().parents[1]
 VENV_BIN = REPO / ".venv" / "bin"
 PY = VENV_BIN / "python"
@@ -52,22 +54,8 @@ DEFAULT_DFE = REPO.parent / "shared" / "data" / "dfe" / "ehcp-2025"
 PERIOD = "2023-24-Q4"
 DEMO_LA = "919"
 BACKFILL = "2022-23-Q1..2024-25-Q4"
-PACKAGES = (
-    "pandas",
-    "numpy",
-    "pyarrow",
-    "great-expectations",
-    "papermill",
-    "nbclient",
-    "nbconvert",
-    "nbformat",
-    "ipykernel",
-    "jupyter-client",
-    "matplotlib",
-    "seaborn",
-    "weasyprint",
-    "fonttools",
-)
+# The manifest's list, plus two that explain timing differences.
+PACKAGES = (*KEY_PACKAGES, "jupyter-client", "fonttools")
 
 ANALYSIS_MARKER = "<!-- analysis: kept when run.py rewrites this file -->"
 

@@ -70,9 +70,27 @@ from sendreport.metrics.scorecard import (
     target_for,
 )
 
+# The ids figures.json is contracted to use (the metrics issue); renaming one is a breaking
+# change (see CHANGELOG.md).
+FIXED_IDS: tuple[str, ...] = (
+    "ehcp_plans_issued",
+    "ehcp_plans_issued_yoy_pct",
+    "ehcp_20wk_pct_ex",
+    "ehcp_20wk_pct_inc",
+    "ehcp_20wk_pct_ex_ytd",
+    "ehcp_weeks_to_issue_median",
+    "ehcna_requests_received",
+    "ehcna_refusal_pct",
+    "ehcna_decision_6wk_pct",
+    "ehcp_overdue_open",
+    "ehcp_caseload",
+    "ehcp_caseload_yoy_pct",
+)
+
 __all__ = [
     "AGGREGATE_KEYS",
     "DEFINITION_KEYS",
+    "FIXED_IDS",
     "REGISTRY",
     "Measure",
     "MetricSpec",

@@ -10,24 +10,10 @@ from pathlib import Path
 import pytest
 
 from sendreport.cli import main
+from sendreport.metrics import FIXED_IDS
 from tests.e2e.conftest import DEMO_PERIOD, DemoBuild, assert_untouched
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
-
-FIXED_IDS = (
-    "ehcp_plans_issued",
-    "ehcp_plans_issued_yoy_pct",
-    "ehcp_20wk_pct_ex",
-    "ehcp_20wk_pct_inc",
-    "ehcp_20wk_pct_ex_ytd",
-    "ehcp_weeks_to_issue_median",
-    "ehcna_requests_received",
-    "ehcna_refusal_pct",
-    "ehcna_decision_6wk_pct",
-    "ehcp_overdue_open",
-    "ehcp_caseload",
-    "ehcp_caseload_yoy_pct",
-)
 
 
 def test_every_fixed_metric_id_is_published(demo_build: DemoBuild) -> None:
