@@ -384,7 +384,8 @@ def validate_inputs(
         errors = [p for p in problems if p.severity == "error"]
         if errors:
             if results_dir is not None:
-                _write_results(context, Path(results_dir), results, parameters)
+                # GX Data Docs sites need an absolute folder; users pass relative ones.
+                _write_results(context, Path(results_dir).resolve(), results, parameters)
             raise ValidationFailed(
                 problems,
                 results_dir=str(results_dir) if results_dir is not None else None,

@@ -184,3 +184,22 @@ def test_multi_la_extract_validates_only_when_asked(
     _rewrite("ehcp_caseload", _set_cell("la_code", "999", row=4))(data)
     assert main(["validate", "--data", str(data), "--all-las"]) == 2
     assert "999" in capsys.readouterr().err
+
+
+def test_relative_paths_as_a_user_types_them(
+    demo_build: DemoBuild,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`--data` and `--out` relative to the working folder, as in the README."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(demo_build.data_dir, tmp_path / "extract")
+    _plan_before_request(tmp_path / "extract")
+    code = main(["build", "--data", "extract", "--out", "outputs", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "internal error" not in err
+    failed = tmp_path / "outputs" / "919" / f"{DEMO_PERIOD}.failed" / "validation"
+    assert (failed / "validation_results.json").is_file()
+    assert any(failed.rglob("index.html")), "Data Docs written"
