@@ -65,6 +65,16 @@ class Column:
 
 
 @dataclass(frozen=True)
+class DateRule:
+    """A date column must fall on given days: ``strftime(format)`` is one of ``allowed``."""
+
+    column: str
+    format: str
+    allowed: tuple[str, ...]
+    words: str  # how the rule reads: "31 March"
+
+
+@dataclass(frozen=True)
 class Dataset:
     name: str
     title: str
@@ -76,6 +86,8 @@ class Dataset:
     dated_by: tuple[str, ...] = ()
     # Date columns that must be month ends.
     month_end_columns: tuple[str, ...] = ()
+    # Date columns that must fall on particular days (e.g. 31 March).
+    date_rules: tuple[DateRule, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -242,6 +254,7 @@ SCHOOL_PLACES = Dataset(
     ),
     key=("la_code", "academic_year"),
     dated_by=("as_at_date",),
+    date_rules=(DateRule("as_at_date", "%m", ("09",), "a date in September"),),
 )
 
 PLACEMENT_WAITS = Dataset(
@@ -319,6 +332,7 @@ CLA_STABILITY = Dataset(
     ),
     key=("la_code", "year_end"),
     dated_by=("year_end",),
+    date_rules=(DateRule("year_end", "%m-%d", ("03-31",), "31 March"),),
     notes=("three_plus_placements is never more than children_looked_after.",),
 )
 

@@ -197,6 +197,12 @@ def helper_columns(ds: Dataset) -> dict[str, dict[str, Any]]:
     helpers: dict[str, dict[str, Any]] = {}
     for col in ds.month_end_columns:
         helpers[f"{col}__is_month_end"] = {"function": "is_month_end", "column": col}
+    for rule in ds.date_rules:
+        helpers[f"{rule.column}__day"] = {
+            "function": "strftime",
+            "column": rule.column,
+            "format": rule.format,
+        }
     if ds.name == "families_first":
         helpers["assessments_completed__times_8"] = {
             "function": "multiply",
@@ -254,6 +260,14 @@ def build_suite(dataset: str | Dataset) -> dict[str, Any]:
                     f"{spec['column']} is the last day of a month",
                 )
             )
+    for rule in ds.date_rules:
+        expectations.append(
+            _expectation(
+                "expect_column_values_to_be_in_set",
+                {"column": f"{rule.column}__day", "value_set": list(rule.allowed)},
+                f"{rule.column} is {rule.words}",
+            )
+        )
     expectations += _cross_column_expectations(ds)
     return {
         "name": ds.name,
@@ -303,6 +317,7 @@ def _allowed_words(ds: Dataset, col: Column) -> str:
         parts.append(pattern[1])
     if col.name in ds.month_end_columns:
         parts.append("a month end")
+    parts += [rule.words for rule in ds.date_rules if rule.column == col.name]
     if col.name in ds.dated_by:
         parts.append("not after the end of the data")
     if col.name == "area_id":
@@ -372,6 +387,7 @@ def render_data_md() -> str:
         rules = list(ds.notes)
         if ds.month_end_columns:
             rules.append(f"{', '.join(ds.month_end_columns)}: always the last day of a month.")
+        rules += [f"{rule.column}: always {rule.words}." for rule in ds.date_rules]
         if rules:
             lines += ["", "Rules across columns:", ""]
             lines += [f"- {rule}" for rule in rules]

@@ -131,6 +131,8 @@ def add_helper_columns(frame: pd.DataFrame, helpers: dict[str, dict[str, Any]]) 
             # NA where the date is missing, so GX skips it rather than counting a failure.
             flags = source.dt.is_month_end.astype("boolean")
             extra[name] = flags.mask(source.isna())
+        elif spec["function"] == "strftime":
+            extra[name] = source.dt.strftime(spec["format"]).astype("string").mask(source.isna())
         elif spec["function"] == "multiply":
             extra[name] = source * spec["by"]
         else:

@@ -203,3 +203,17 @@ def test_relative_paths_as_a_user_types_them(
     failed = tmp_path / "outputs" / "919" / f"{DEMO_PERIOD}.failed" / "validation"
     assert (failed / "validation_results.json").is_file()
     assert any(failed.rglob("index.html")), "Data Docs written"
+
+
+def test_fixed_day_rules_name_the_rows(
+    demo_build: DemoBuild, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(demo_build.data_dir, data)
+    _rewrite("cla_stability", _set_cell("year_end", "2023-04-30"))(data)
+    _rewrite("school_places", _set_cell("as_at_date", "2019-01-01"))(data)
+    code = main(["validate", "--data", str(data), "--la", "919"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "year_end is 31 March" in err and "2023-04-30" in err
+    assert "as_at_date is a date in September" in err and "2019-01-01" in err
