@@ -25,6 +25,7 @@ from sendreport import reference
 from sendreport.exceptions import InputFileError, ParameterError
 from sendreport.periods import Period
 from sendreport.progress import Progress
+from sendreport.publish import failed_path, keep_failed, make_staging, publish_folder
 from sendreport.resources import expectations_dir, notebooks_dir
 
 EDITIONS = ("reader", "audit")
@@ -269,8 +270,8 @@ def _build_periods(
     tasks: list[ReportTask] = []
     for period in todo:
         final = final_folder(options.out_dir, options.la, period)
-        staging = mf_staging = _make_staging(final)
-        stagings[period.label] = mf_staging
+        staging = make_staging(final)
+        stagings[period.label] = staging
         (staging / "validation").mkdir()
         (staging / "validation" / "summary.json").write_text(
             json.dumps(validation, indent=2, sort_keys=True) + "\n"
@@ -303,7 +304,6 @@ def _build_periods(
         outcomes = run_tasks(tasks, pool=pool, progress=progress)
     except BaseException as err:
         from sendreport.exceptions import NotebookError
-        from sendreport.publish import keep_failed
 
         for period in todo:
             staging = stagings[period.label]
@@ -321,7 +321,6 @@ def _build_periods(
     timings["reports_s"] = time.perf_counter() - stage
 
     from sendreport.figures import Figure, dedupe_figures, write_figures
-    from sendreport.publish import publish_folder
 
     rows_by_file = {Path(info.path).name: info.rows for info in loaded.files.values()}
 
@@ -379,12 +378,6 @@ def _build_periods(
         )
     order = {p.label: i for i, p in enumerate(options.periods)}
     return sorted(results, key=lambda r: order[r.period])
-
-
-def _make_staging(final: Path) -> Path:
-    from sendreport.publish import make_staging
-
-    return make_staging(final)
 
 
 def data_range(frames: dict[str, Any]) -> tuple[date, date]:
@@ -450,7 +443,6 @@ def _validate(
     Great Expectations costs several seconds even on small data, and an analyst redrafting
     a notebook rebuilds with unchanged data many times. ``--force`` always revalidates.
     """
-    from sendreport.publish import failed_path
     from sendreport.validate import validate_inputs
 
     cached = options.out_dir / ".cache" / "validation" / f"{key}.json"
