@@ -102,6 +102,29 @@ class PublishedPct:
     denominator: str
 
 
+@dataclass(frozen=True)
+class ComputedPct:
+    """100 × numerator ÷ (sum of the denominator columns), computed here."""
+
+    measure: str
+    numerator: str
+    denominator: tuple[str, ...]
+
+
+# Requests and their outcomes, named the same in every release and in the SEN2 file.
+REQUEST_OUTCOMES: tuple[Count | ComputedPct, ...] = (
+    Count("ehcna_requests_received", "requests_received_in_year"),
+    Count("ehcna_requests_assess", "requests_decided_to_assess"),
+    Count("ehcna_requests_not_assess", "requests_decided_not_to_assess"),
+    Count("ehcna_requests_withdrawn", "requests_withdrawn"),
+    Count("ehcna_requests_not_decided", "requests_decision_not_made"),
+    ComputedPct(
+        "ehcna_refusal_pct",
+        "requests_decided_not_to_assess",
+        ("requests_decided_to_assess", "requests_decided_not_to_assess"),
+    ),
+)
+
 # The headline 20-week measures, named the same in every release and in the SEN2 file.
 HEADLINE_TIMELINESS: tuple[Count | PublishedPct, ...] = (
     Count("ehcp_plans_issued_inc", "plans_issued_den"),
@@ -121,15 +144,6 @@ HEADLINE_TIMELINESS: tuple[Count | PublishedPct, ...] = (
     Count("ehcp_within_20wk_inc", "plans_issued_within_20_weeks"),
     Count("ehcp_within_20wk_ex", "plans_issued_20_weeks_ex"),
 )
-
-
-@dataclass(frozen=True)
-class ComputedPct:
-    """100 × numerator ÷ (sum of the denominator columns), computed here."""
-
-    measure: str
-    numerator: str
-    denominator: tuple[str, ...]
 
 
 Spec = Count | PublishedPct | ComputedPct
@@ -187,16 +201,7 @@ RELEASE_FILES: tuple[ReleaseFile, ...] = (
             "request_outcome_over_6_weeks",
         ),
         measures=(
-            Count("ehcna_requests_received", "requests_received_in_year"),
-            Count("ehcna_requests_assess", "requests_decided_to_assess"),
-            Count("ehcna_requests_not_assess", "requests_decided_not_to_assess"),
-            Count("ehcna_requests_withdrawn", "requests_withdrawn"),
-            Count("ehcna_requests_not_decided", "requests_decision_not_made"),
-            ComputedPct(
-                "ehcna_refusal_pct",
-                "requests_decided_not_to_assess",
-                ("requests_decided_to_assess", "requests_decided_not_to_assess"),
-            ),
+            *REQUEST_OUTCOMES,
             ComputedPct(
                 "ehcna_decision_6wk_pct",
                 "request_outcome_six_weeks",

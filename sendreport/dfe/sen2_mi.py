@@ -41,7 +41,7 @@ import pandas as pd
 
 from sendreport.dfe.release import (
     HEADLINE_TIMELINESS,
-    ComputedPct,
+    REQUEST_OUTCOMES,
     Count,
     PublishedPct,
     ReleaseFile,
@@ -74,16 +74,7 @@ SEN2_MI = ReleaseFile(
     ),
     measures=(
         *HEADLINE_TIMELINESS,
-        Count("ehcna_requests_received", "requests_received_in_year"),
-        Count("ehcna_requests_assess", "requests_decided_to_assess"),
-        Count("ehcna_requests_not_assess", "requests_decided_not_to_assess"),
-        Count("ehcna_requests_withdrawn", "requests_withdrawn"),
-        Count("ehcna_requests_not_decided", "requests_decision_not_made"),
-        ComputedPct(
-            "ehcna_refusal_pct",
-            "requests_decided_not_to_assess",
-            ("requests_decided_to_assess", "requests_decided_not_to_assess"),
-        ),
+        *REQUEST_OUTCOMES,
         PublishedPct(
             "ehcna_refusal_pct_of_received",
             "ass_refused_ehc_pc",

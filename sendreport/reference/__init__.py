@@ -79,8 +79,7 @@ def _read_rows(path: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(lines))
 
 
-@cache
-def _authorities() -> dict[str, LocalAuthority]:
+def _read_authorities(path: Path, *, current: bool) -> dict[str, LocalAuthority]:
     return {
         row["la_code"]: LocalAuthority(
             row["la_code"],
@@ -88,24 +87,20 @@ def _authorities() -> dict[str, LocalAuthority]:
             row["ons_code"],
             row["region_code"],
             row["region_name"],
+            current=current,
         )
-        for row in _read_rows(LOCAL_AUTHORITIES_CSV)
+        for row in _read_rows(path)
     }
+
+
+@cache
+def _authorities() -> dict[str, LocalAuthority]:
+    return _read_authorities(LOCAL_AUTHORITIES_CSV, current=True)
 
 
 @cache
 def _former_authorities() -> dict[str, LocalAuthority]:
-    return {
-        row["la_code"]: LocalAuthority(
-            row["la_code"],
-            row["la_name"],
-            row["ons_code"],
-            row["region_code"],
-            row["region_name"],
-            current=False,
-        )
-        for row in _read_rows(FORMER_LOCAL_AUTHORITIES_CSV)
-    }
+    return _read_authorities(FORMER_LOCAL_AUTHORITIES_CSV, current=False)
 
 
 @cache

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
+from sendreport.dfe._tidy import TEXT_COLUMNS
 from sendreport.metrics.scorecard import (
     BENCHMARK_COLUMNS,
     SCORECARD_COLUMNS,
@@ -139,22 +140,7 @@ def benchmarks() -> pd.DataFrame:
     frame["period_basis"] = "calendar year"
     frame["status"] = "published"
     frame["source"] = "DfE, Education, health and care plans, reporting year 2025"
-    return frame.astype(
-        {
-            c: "str"
-            for c in (
-                "area_code",
-                "area_name",
-                "level",
-                "la_code",
-                "measure",
-                "period",
-                "period_basis",
-                "status",
-                "source",
-            )
-        }
-    )
+    return frame.astype({c: "str" for c in TEXT_COLUMNS})
 
 
 def test_benchmarks(benchmarks: pd.DataFrame) -> None:
