@@ -124,11 +124,13 @@ class ProblemRecord:
     samples: list[Any] = field(default_factory=list)
     message: str = ""
     severity: str = "error"  # "error" stops the build; "warning" is reported only
+    path: str = ""  # the file the rows came from, when known
 
     def render(self) -> str:
         # File-level problems (missing file, bad encoding) have no column and no row count.
         where = f"column {self.column!r} " if self.column else ""
-        head = f"- {self.dataset}: {where}broke {self.expectation}"
+        source = f" ({self.path})" if self.path else ""
+        head = f"- {self.dataset}{source}: {where}broke {self.expectation}"
         if self.failing_count:
             head += f" ({self.failing_count} row{'s' if self.failing_count != 1 else ''})"
         if self.message:

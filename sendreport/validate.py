@@ -374,6 +374,9 @@ def validate_inputs(
                 result = definition.run(result_format="COMPLETE", **run)
             results[name] = result
             found = _problems_from_result(name, frame, suite_json, result, parameters)
+            if name in inputs.files:
+                for problem in found:
+                    problem.path = str(inputs.files[name].path)
             problems += found
             evaluated = len(result.results)
             summary.datasets[name] = DatasetSummary(

@@ -217,3 +217,13 @@ def test_fixed_day_rules_name_the_rows(
     assert code == 2
     assert "year_end is 31 March" in err and "2023-04-30" in err
     assert "as_at_date is a date in September" in err and "2019-01-01" in err
+
+
+def test_contract_problems_name_the_file(
+    demo_build: DemoBuild, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(demo_build.data_dir, data)
+    _plan_before_request(data)
+    assert main(["validate", "--data", str(data), "--la", "919"]) == 2
+    assert f"ehcp_requests ({data / 'ehcp_requests.csv'})" in capsys.readouterr().err

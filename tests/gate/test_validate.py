@@ -75,7 +75,8 @@ def test_plan_date_before_received_date(data_dir: Path, edit_rows) -> None:
         "received_date": "2021-04-10",
     }
     text = str(err)
-    assert "ehcp_requests: column 'plan_issued_date, received_date' broke" in text
+    csv_path = data_dir / "ehcp_requests.csv"
+    assert f"ehcp_requests ({csv_path}): column 'plan_issued_date, received_date' broke" in text
     assert "plan_issued_date is not before received_date" in text
 
 
@@ -180,8 +181,8 @@ def test_all_problems_at_once_with_results_and_data_docs(
     err = _fail(data_dir, ["ehcp_requests", "workforce", "targets"], results_dir=results)
     text = str(err)
     assert "validation failed: 2 problems" in text
-    assert "- ehcp_requests: column 'request_id'" in text
-    assert "- workforce: column 'trained'" in text
+    assert f"- ehcp_requests ({data_dir / 'ehcp_requests.csv'}): column 'request_id'" in text
+    assert f"- workforce ({data_dir / 'workforce.csv'}): column 'trained'" in text
     assert f"full results and Data Docs: {results}" in text
     assert err.results_dir == str(results)
     raw = (results / RESULTS_FILE).read_text()
