@@ -26,6 +26,10 @@ from sendreport.exceptions import (
 
 DEFAULT_PERIOD = "2023-24-Q4"
 DEFAULT_LA = "919"
+LA_HELP = (
+    "LA number (default 919), comma list, region code (E12000006) or all; "
+    "many LAs: --data/--out hold one folder per LA"
+)
 
 
 def _csv_choice(allowed: tuple[str, ...], what: str):
@@ -142,9 +146,10 @@ def make_parser() -> argparse.ArgumentParser:
     )
     v.add_argument("--json", action="store_true")
 
-    d = sub.add_parser("demo-data", help="write a complete, valid demo dataset for one LA")
-    d.add_argument("--out", type=Path, required=True)
-    d.add_argument("--la", default=DEFAULT_LA)
+    d = sub.add_parser("demo-data", help="write a complete, valid demo dataset for LAs")
+    d.add_argument("--out", type=Path, required=True, help="folder (one per LA for many LAs)")
+    d.add_argument("--la", default=DEFAULT_LA, help=LA_HELP)
+    d.add_argument("--jobs", type=_positive_int, default=min(os.cpu_count() or 1, 4))
     d.add_argument("--seed", type=int, default=None)
     d.add_argument(
         "--dfe", type=Path, default=None, help="calibrate to this DfE release folder (any LA in it)"
@@ -243,7 +248,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_demo_data(args: argparse.Namespace) -> int:
     from sendreport.build import check_la
     from sendreport.demo import write_demo
+    from sendreport.many import select_las
 
+    selection = select_las(args.la)
+    if selection.many:
+        return _demo_data_many(args, selection.codes)
     check_la(args.la)
     kwargs = {"la_code": args.la, "dfe_dir": args.dfe}
     if args.seed is not None:
@@ -252,6 +261,22 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     print(f"wrote {len(paths)} demo datasets for LA {args.la}", file=sys.stderr)
     print(Path(args.out).resolve())
     return EXIT_OK
+
+
+def _demo_data_many(args: argparse.Namespace, codes: tuple[str, ...]) -> int:
+    from sendreport.many import format_summary, run_exit_code, write_demo_many
+
+    outcomes = write_demo_many(codes, args.out, dfe_dir=args.dfe, seed=args.seed, jobs=args.jobs)
+    if any(o.status != "ok" for o in outcomes):
+        print(format_summary(outcomes), file=sys.stderr)
+    noted = sum((args.out / o.la / "demo-notes.md").is_file() for o in outcomes)
+    print(
+        f"wrote demo datasets for {len(outcomes)} LAs ({noted} with notes on where they "
+        "differ from DfE's published figures: demo-notes.md)",
+        file=sys.stderr,
+    )
+    print(Path(args.out).resolve())
+    return run_exit_code(outcomes)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

@@ -28,6 +28,7 @@ from sendreport.demo.calibration import (
     CalendarYearTargets,
     calibration_targets,
     caseload_januaries,
+    deviation_notes,
 )
 from sendreport.demo.improvement import generate_improvement_plan
 from sendreport.demo.narrative import HERTFORDSHIRE
@@ -70,16 +71,23 @@ def lookup_la_name(code: str) -> str:
 
 
 def generate_demo(
-    la_code: str = "919", *, seed: int = DEFAULT_SEED, dfe_dir: Path | None = None
+    la_code: str = "919",
+    *,
+    seed: int = DEFAULT_SEED,
+    dfe_dir: Path | None = None,
+    notes: list[str] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every dataset of the data contract for one LA, April 2021 to March 2025.
 
     Calibrated to the LA's DfE figures (built in for 919 and 884; any LA with
     ``dfe_dir``, an "Education, health and care plans" release folder). Same arguments,
-    identical frames.
+    identical frames. Where the LA's published figures are inconsistent or missing, each
+    difference from them is appended to ``notes`` (:func:`deviation_notes`).
     """
     code = str(la_code).strip()
     targets = calibration_targets(code, dfe_dir)
+    if notes is not None:
+        notes.extend(deviation_notes(targets))
     januaries = caseload_januaries(code, dfe_dir)
     scale = scale_for(januaries)
     name = lookup_la_name(code)
@@ -91,7 +99,7 @@ def generate_demo(
     caseload = generate_caseload(rng(2), code, januaries)
     places = generate_school_places(code, scale)
     frames = {
-        "ehcp_requests": generate_requests(code, seed=seed, targets=targets),
+        "ehcp_requests": generate_requests(code, seed=seed, targets=targets, notes=notes),
         "ehcp_caseload": caseload,
         "service_waits": generate_service_waits(rng(3), code, scale),
         "school_places": places,
@@ -135,12 +143,42 @@ def write_demo(
     seed: int = DEFAULT_SEED,
     dfe_dir: Path | None = None,
 ) -> list[Path]:
-    """Write ``<out_dir>/<dataset>.csv`` for every dataset; returns the paths, contract order."""
+    """Write ``<out_dir>/<dataset>.csv`` for every dataset; returns the paths, contract order.
+
+    Where the demo differs from what DfE published for the LA, ``<out_dir>/demo-notes.md``
+    lists each difference (it is not one of the returned dataset paths).
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, frame in generate_demo(la_code, seed=seed, dfe_dir=dfe_dir).items():
+    notes: list[str] = []
+    for name, frame in generate_demo(la_code, seed=seed, dfe_dir=dfe_dir, notes=notes).items():
         path = out_dir / f"{name}.csv"
         path.write_bytes(frame_to_csv_text(frame).encode("utf-8"))
         paths.append(path)
+    notes_path = out_dir / DEMO_NOTES
+    if notes:
+        notes_path.write_text(format_demo_notes(la_code, notes), encoding="utf-8")
+    elif notes_path.exists():  # a rewrite without deviations leaves no stale notes
+        notes_path.unlink()
     return paths
+
+
+DEMO_NOTES = "demo-notes.md"
+
+
+def format_demo_notes(la_code: str, notes: list[str]) -> str:
+    """The notes as Markdown: what differs from DfE's published figures and why."""
+    code = str(la_code).strip()
+    lines = [
+        f"# Demo data for {lookup_la_name(code)} ({code}): differences from DfE's figures",
+        "",
+        "The demo requests reproduce DfE's published requests received and 20-week "
+        "timeliness counts for calendar years 2022-2024. Where the published figures "
+        "cannot all hold together, or a year is missing, the demo differs as follows "
+        "(see docs/aqa/assumptions_caveats.md):",
+        "",
+        *[f"- {note}" for note in notes],
+        "",
+    ]
+    return "\n".join(lines)

@@ -286,7 +286,9 @@ def complete_year(
         and v["plans_issued_gt_1_year_ex"] <= v["plans_issued_gt_1_year"]
         and over_ex - v["plans_issued_gt_1_year_ex"] <= over_inc - v["plans_issued_gt_1_year"]
     )
-    if not consistent:
+    if not consistent and all(v.get(b) is not None for b in bands):
+        _fit_published_bands(v, over_inc, over_ex, fill)
+    elif not consistent:
         share = _mean_over_year_share(all_years)
         share = DEFAULT_OVER_YEAR_SHARE if share is None else share
         gt1 = round_half_up(over_inc * share)
@@ -305,6 +307,24 @@ def complete_year(
         published={name: raw.get(name) for name in FIELDS},
         filled=tuple(dict.fromkeys(filled)),
     )
+
+
+def _fit_published_bands(v: dict[str, int | None], over_inc: int, over_ex: int, fill) -> None:
+    """Published bands that do not add up (Lancashire 2024: 238 + 1,183 plans after 20
+    weeks against 1,422): keep the over-a-year counts as far as the totals allow and let
+    the 20-to-52-week band take the difference."""
+    gt1 = min(int(v["plans_issued_gt_1_year"]), over_inc)
+    gt1_ex = min(int(v["plans_issued_gt_1_year_ex"]), gt1, over_ex)
+    gt1_ex = max(gt1_ex, over_ex - over_inc + gt1)  # exceptions never exceed all plans
+    chosen = {
+        "plans_issued_gt_1_year": gt1,
+        "plans_issued_gt_1_year_ex": gt1_ex,
+        "plans_issued_gt20weeks_ltYear": over_inc - gt1,
+        "plans_issued_gt20weeks_ltYear_ex": over_ex - gt1_ex,
+    }
+    for name, value in chosen.items():
+        if v[name] != value:
+            fill(name, value)
 
 
 def _raw_from_facts(la_code: str) -> dict[int, dict[str, int | None]]:
@@ -371,15 +391,98 @@ def calibration_targets(
             "--dfe pointing at an 'Education, health and care plans' release",
             parameter="la",
         )
-    usable = {
-        y: r
-        for y, r in raw.items()
-        if r.get("requests_received_in_year") is not None and r.get("plans_issued_den") is not None
-    }
-    return {
+    usable = {y: r for y, r in raw.items() if _is_usable(r)}
+    targets = {
         year: complete_year(year, usable[year], usable, caseload.get(year))
         for year in sorted(usable)
     }
+    for year in NEEDED_YEARS:
+        if year not in targets and usable:
+            row, interpolated = interpolate_year(year, raw.get(year), usable)
+            t = complete_year(year, row, usable, caseload.get(year))
+            published = {name: (raw.get(year) or {}).get(name) for name in FIELDS}
+            targets[year] = replace(
+                t, published=published, filled=tuple(dict.fromkeys((*interpolated, *t.filled)))
+            )
+    return dict(sorted(targets.items()))
+
+
+def _is_usable(row: dict[str, int | None]) -> bool:
+    return (
+        row.get("requests_received_in_year") is not None
+        and row.get("plans_issued_den") is not None
+    )
+
+
+# The calendar years the demo's April 2021 – March 2025 requests need.
+NEEDED_YEARS = (2021, 2022, 2023, 2024)
+# Interpolated when a year is missing; complete_year derives the rest from them.
+CORE_FIELDS = (
+    "requests_received_in_year",
+    "requests_decided_not_to_assess",
+    "plans_issued_den",
+    "plans_issued_den_ex",
+    "plans_issued_within_20_weeks",
+    "plans_issued_20_weeks_ex",
+)
+
+
+def interpolate_year(
+    year: int,
+    partial: dict[str, int | None] | None,
+    usable: dict[int, dict[str, int | None]],
+) -> tuple[dict[str, int | None], tuple[str, ...]]:
+    """A year DfE did not publish (or only in part): its published figures kept, the core
+    counts the mean of the nearest published years before and after (or the nearest one).
+
+    Returns the row and the names of the figures it interpolated.
+    """
+    before = max((y for y in usable if y < year), default=None)
+    after = min((y for y in usable if y > year), default=None)
+    sources = [usable[y] for y in (before, after) if y is not None]
+    row = dict(partial or dict.fromkeys(FIELDS))
+    if row.get("requests_received_in_year") == 0:
+        # A zero beside no plans figure is a gap in DfE's collection, not a year without
+        # requests (West Berkshire 2022): plans issued that year need requests.
+        row["requests_received_in_year"] = None
+    done = []
+    for name in CORE_FIELDS:
+        values = [s[name] for s in sources if s.get(name) is not None]
+        if row.get(name) is None and values:
+            row[name] = round_half_up(sum(values) / len(values))
+            done.append(name)
+    return row, tuple(done)
+
+
+def deviation_notes(targets: dict[int, CalendarYearTargets]) -> list[str]:
+    """Plain-language notes of where the demo's targets differ from what DfE published.
+
+    A published figure changed (inconsistent with the others) or a year filled in; the
+    ``x`` figures DfE never published are not listed (the module docstring has the rules).
+    """
+    notes = []
+    for year, t in sorted(targets.items()):
+        if t.published.get("requests_received_in_year") is None or (
+            t.published.get("plans_issued_den") is None
+        ):
+            chosen = ", ".join(f"{n} {getattr(t, n)}" for n in CORE_FIELDS if n in t.filled)
+            note = (
+                f"{year}: DfE published no complete figures for this year; the demo "
+                f"interpolates them from the nearest published years ({chosen})"
+            )
+            received = t.published.get("requests_received_in_year")
+            if received is not None and received != t.requests_received_in_year:
+                note += f"; DfE's requests received ({received}) is treated as missing"
+            notes.append(note)
+            continue
+        for name in t.filled:
+            published = t.published.get(name)
+            if published is not None and published != getattr(t, name):
+                notes.append(
+                    f"{year}: {name} published as {published} is inconsistent with the "
+                    f"other published figures; the demo uses {getattr(t, name)}"
+                )
+    return notes
 
 
 def caseload_januaries(la_code: str, dfe_dir: Path | None = None) -> dict[int, int]:

@@ -28,6 +28,7 @@ open and new cases), so 2021 counts are not DfE's.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -239,18 +240,28 @@ def move_off_weekends(r: np.ndarray, p: np.ndarray, band: np.ndarray) -> np.ndar
 
 
 def rebalance_cohorts(
-    rng: np.random.Generator, slots: pd.DataFrame, capacity: dict[int, int]
-) -> None:
+    rng: np.random.Generator,
+    slots: pd.DataFrame,
+    capacity: dict[int, int],
+    *,
+    move_plans: bool = False,
+) -> dict[int, int]:
     """Move plan requests out of years whose 'decided to assess' count is already full.
 
     A plan's request must be one of its cohort's assessed requests; where a year would get
     more plan requests than DfE's requests decided to assess, some receipt dates move,
     still inside their band: to the next year if it has room, else to the year before
     (latest year first, so overflow runs down to 2021, which DfE does not fix). In place.
+
+    Without ``move_plans`` a year still over capacity raises (the caller draws again).
+    With it, plans of that year also move to its first months (same calendar year, same
+    band, so DfE's timeliness counts still hold) so their requests fall in the year
+    before; what still does not fit is returned as ``{year: plan requests over}``.
     """
     r = slots["r"].to_numpy().copy()
+    p = slots["p"].to_numpy().copy()
     band = slots["band"].to_numpy()
-    p = slots["p"].to_numpy()
+    free = slots["quarter"].to_numpy() == 0  # not in a quarter the narrative fixes
     years = year_of(r)
     lo_days = np.array([b[0] for b in BAND_DAYS])[band]
     hi_days = np.array([b[1] for b in BAND_DAYS])[band]
@@ -259,6 +270,7 @@ def rebalance_cohorts(
         cap = capacity.get(year)
         return np.inf if cap is None else cap - np.count_nonzero(years == year)
 
+    over: dict[int, int] = {}
     for year in sorted(capacity, reverse=True):
         excess = -room(year)
         if excess <= 0:
@@ -274,13 +286,85 @@ def rebalance_cohorts(
                     r[i] = lo + int(rng.integers(0, hi - lo + 1))
                     years[i] = other
                     excess -= 1
+        if excess > 0 and move_plans:
+            movable = (years == year) & (year_of(p) == year) & (band < 2) & free
+            for i in rng.permutation(np.flatnonzero(movable))[: int(excess)]:
+                p[i], r[i] = _early_plan_day(rng, year, int(lo_days[i]), int(hi_days[i]))
+                years[i] = year - 1
+                excess -= 1
         if excess > 0:
-            raise DemoCalibrationError(
-                f"{year}: DfE's plans need more assessed requests received in the year than "
-                f"the {capacity[year]} DfE published as decided to assess",
-                hint="check the release figures for this LA",
-            )
+            if not move_plans:
+                raise DemoCalibrationError(
+                    f"{year}: DfE's plans need more assessed requests received in the year "
+                    f"than the {capacity[year]} DfE published as decided to assess",
+                    hint="check the release figures for this LA",
+                )
+            over[year] = int(excess)
     slots["r"] = r
+    slots["p"] = p
+    return over
+
+
+def _early_plan_day(rng: np.random.Generator, year: int, lo: int, hi: int) -> tuple[int, int]:
+    """A weekday plan early in ``year`` and its request in the year before, ``lo``–``hi``
+    days apart (the plan keeps its calendar year and its band)."""
+    start = to_days(date(year, 1, 1))
+    plan = start + int(rng.integers(0, hi - lo + 1))
+    weekday = (plan + 3) % 7  # Monday = 0
+    plan += {5: 2, 6: 1}.get(int(weekday), 0)
+    latest = min(plan - lo, start - 1)
+    return plan, plan - hi + int(rng.integers(0, latest - (plan - hi) + 1))
+
+
+def lift_assessed(t: CalendarYearTargets, extra: int) -> tuple[CalendarYearTargets, str]:
+    """Targets with ``extra`` more requests decided to assess, the same requests received.
+
+    The last resort where DfE's plans need more assessed requests than it published: the
+    extra come from undecided, then withdrawn, then refused requests; decisions within six
+    weeks grow by any newly decided. Returns the targets and a note of the change.
+    """
+    pending, withdrawn, refused = (
+        t.requests_decision_not_made,
+        t.requests_withdrawn,
+        t.requests_decided_not_to_assess,
+    )
+    if extra > pending + withdrawn + refused:
+        raise DemoCalibrationError(
+            f"{t.year}: DfE's plans need {extra} more assessed requests than the "
+            f"{t.requests_received_in_year} requests received allow",
+            hint="check the release figures for this LA",
+        )
+    from_pending = min(extra, pending)
+    from_withdrawn = min(extra - from_pending, withdrawn)
+    from_refused = extra - from_pending - from_withdrawn
+    newly_decided = from_pending + from_withdrawn
+    lifted = replace(
+        t,
+        requests_decided_to_assess=t.requests_decided_to_assess + extra,
+        requests_decision_not_made=pending - from_pending,
+        requests_withdrawn=withdrawn - from_withdrawn,
+        requests_decided_not_to_assess=refused - from_refused,
+        request_outcome_six_weeks=t.request_outcome_six_weeks + newly_decided,
+        filled=tuple(
+            dict.fromkeys(
+                (
+                    *t.filled,
+                    "requests_decided_to_assess",
+                    "requests_decision_not_made",
+                    "requests_withdrawn",
+                    "requests_decided_not_to_assess",
+                    "request_outcome_six_weeks",
+                )
+            )
+        ),
+    )
+    note = (
+        f"{t.year}: the plans DfE counts need {extra} more requests decided to assess than "
+        f"the targets held ({t.requests_decided_to_assess}); the demo uses "
+        f"{lifted.requests_decided_to_assess}, taking {from_pending} undecided, "
+        f"{from_withdrawn} withdrawn and {from_refused} refused requests"
+    )
+    return lifted, note
 
 
 # --- 2./3. cohorts ----------------------------------------------------------------------------
@@ -479,6 +563,7 @@ def generate_requests(
     seed: int,
     targets: dict[int, CalendarYearTargets] | None = None,
     shape: PlanShape | None = None,
+    notes: list[str] | None = None,
 ) -> pd.DataFrame:
     """Person-level ``ehcp_requests`` for one LA, April 2021 to March 2025.
 
@@ -487,6 +572,11 @@ def generate_requests(
     years 2022–2024 of :func:`dfe_calendar_year_aggregates` equal them exactly (outcomes
     as recorded). ``shape`` fixes some quarters' plans (default: the LA's narrative in
     :mod:`sendreport.demo.narrative`, if any). Same seed, same frame.
+
+    Where DfE's figures are inconsistent (more plans than assessed requests can carry),
+    plans move to the first months of their year and, as a last resort, the year's
+    requests decided to assess grow (requests received and timeliness counts never
+    change); each such change is appended to ``notes``.
     """
     code = str(la_code).strip()
     if targets is None:
@@ -505,17 +595,22 @@ def generate_requests(
     capacity = {y: targets[y].requests_decided_to_assess for y in CALIBRATED_YEARS if y in targets}
     # Where DfE's assessments barely cover its plans (small LAs that plan for nearly every
     # assessment) a draw can fail to fit; draw again from the same stream (still seeded).
-    for attempt in range(MAX_ATTEMPTS):
+    targets = dict(targets)
+    for attempt in range(MAX_ATTEMPTS + 1):
         slots = build_plan_slots(rng, targets, shape, q1_cells)
         slots["r"] = slots["p"].to_numpy() - sample_plan_days(
             rng, slots["band"].to_numpy(), slots["clearance"].to_numpy()
         )
         try:
-            rebalance_cohorts(rng, slots, capacity)
-            break
+            # The last draw may move plans and lift targets (inconsistent DfE figures).
+            over = rebalance_cohorts(rng, slots, capacity, move_plans=attempt == MAX_ATTEMPTS)
         except DemoCalibrationError:
-            if attempt == MAX_ATTEMPTS - 1:
-                raise
+            continue
+        for year, extra in sorted(over.items()):
+            targets[year], note = lift_assessed(targets[year], extra)
+            if notes is not None:
+                notes.append(note)
+        break
     slots["r"] = move_off_weekends(
         slots["r"].to_numpy(), slots["p"].to_numpy(), slots["band"].to_numpy()
     )
