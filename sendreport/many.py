@@ -61,8 +61,7 @@ def select_las(text: str) -> LaSelection:
     if not items:
         raise ParameterError(
             "--la is empty",
-            accepted="an LA number (919), a comma list (919,884), a region code "
-            "(E12000006) or all",
+            accepted="an LA number (919), a comma list (919,884), a region code (E12000006) or all",
             parameter="la",
         )
     codes: list[str] = []

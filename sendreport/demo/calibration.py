@@ -409,8 +409,7 @@ def calibration_targets(
 
 def _is_usable(row: dict[str, int | None]) -> bool:
     return (
-        row.get("requests_received_in_year") is not None
-        and row.get("plans_issued_den") is not None
+        row.get("requests_received_in_year") is not None and row.get("plans_issued_den") is not None
     )
 
 

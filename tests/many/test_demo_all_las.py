@@ -84,10 +84,8 @@ def test_lancashire_bands_keep_the_published_over_a_year_count(dfe_release: Path
 @pytest.mark.shared_data
 def test_cli_writes_one_folder_per_la_with_notes(tmp_path: Path, dfe_release: Path) -> None:
     out = tmp_path / "demo"
-    code = main(
-        ["demo-data", "--la", "942,888", "--dfe", str(dfe_release), "--out", str(out)]
-        + ["--jobs", "1"]
-    )
+    args = ["demo-data", "--la", "942,888", "--dfe", str(dfe_release), "--out", str(out)]
+    code = main([*args, "--jobs", "1"])
     assert code == 0
     assert sorted(p.name for p in out.iterdir()) == ["888", "942"]
     notes = (out / "942" / "demo-notes.md").read_text(encoding="utf-8")
