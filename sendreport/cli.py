@@ -11,7 +11,6 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 import traceback
 from pathlib import Path
 
@@ -23,6 +22,8 @@ from sendreport.exceptions import (
     ParameterError,
     SendReportError,
 )
+from sendreport.safepaths import check_out_dir, write_error_log
+from sendreport.sanitise import printable
 
 DEFAULT_PERIOD = "2023-24-Q4"
 DEFAULT_LA = "919"
@@ -219,7 +220,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     check_data_dir(data)
     loaded = load_inputs(data, allow_multiple_las=args.all_las)
     for warning in loaded.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"warning: {printable(warning, keep_lines=True)}", file=sys.stderr)
     _, data_end = data_range(loaded.frames)
     la_codes = None
     if args.all_las:
@@ -344,6 +345,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INVALID
     wants_json = getattr(args, "json", False)
     try:
+        if isinstance(getattr(args, "out", None), Path):
+            check_out_dir(args.out)
         return COMMANDS[args.command](args)
     except SendReportError as err:
         if wants_json:
@@ -356,15 +359,15 @@ def main(argv: list[str] | None = None) -> int:
                 }
             )
         else:
-            print(f"error: {err}", file=sys.stderr)
+            print(f"error: {printable(err, keep_lines=True)}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
         print("interrupted: nothing was published", file=sys.stderr)
         return EXIT_FAILURE
     except Exception as err:  # a bug: summarise, keep the traceback for the report
-        log = Path(tempfile.gettempdir()) / "sendreport-internal-error.log"
-        log.write_text(traceback.format_exc())
-        message = f"internal error ({type(err).__name__}: {err}); this is a bug in sendreport."
+        log = write_error_log(traceback.format_exc())
+        detail = printable(err, limit=300)
+        message = f"internal error ({type(err).__name__}: {detail}); this is a bug in sendreport."
         if wants_json:
             _emit_json(
                 {

@@ -164,7 +164,7 @@ def _find_file(data_dir: Path, ds: Dataset) -> Path:
     found = [p for p in sorted(data_dir.iterdir()) if p.is_file()]
     matches = [p for p in found if p.name.lower() in expected]
     if len(matches) == 1:
-        return matches[0]
+        return _inside_folder(matches[0], data_dir, ds)
     if len(matches) > 1:
         names = ", ".join(p.name for p in matches)
         raise _FileProblems(
@@ -204,6 +204,24 @@ def _find_file(data_dir: Path, ds: Dataset) -> Path:
                 f"in the folder {data_dir}",
                 f"export the dataset from: {ds.usual_source} Save it as {ds.name}.csv "
                 "in that folder (see docs/data.md for its columns)",
+            )
+        ]
+    )
+
+
+def _inside_folder(path: Path, data_dir: Path, ds: Dataset) -> Path:
+    """``path`` itself, unless it is a link to a file outside the data folder: the build
+    reads only what it was given, never a file a link smuggles in."""
+    if path.resolve().is_relative_to(data_dir.resolve()):
+        return path
+    raise _FileProblems(
+        [
+            _Problem(
+                ds.name,
+                str(path),
+                "file_inside_data_folder",
+                f"{ds.title}: {path.name} is a link to a file outside the data folder",
+                f"copy the file itself into {data_dir} instead of linking to it",
             )
         ]
     )

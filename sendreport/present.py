@@ -29,6 +29,7 @@ from sendreport.contract import DATASETS
 from sendreport.figures import ENGLAND, FIGURE_MIME, make_payload
 from sendreport.metrics.base import REGISTRY, Measure
 from sendreport.periods import Period
+from sendreport.sanitise import clean_html, escape_markdown, markdown_to_html
 
 AUDIT_ONLY = "audit-only"
 CHART_DPI = 200
@@ -253,14 +254,19 @@ class ReportContext:
         return out
 
     # ---- prose, tables, charts -----------------------------------------------------------
+    @staticmethod
+    def text(value: Any) -> str:
+        """A data value (a plan title, an action, an owner) for ``say``: shown exactly as
+        written, never read as Markdown or HTML."""
+        return escape_markdown(value)
+
     def say(self, markdown_text: str, *, css_class: str | None = None) -> None:
         """Plain-English paragraphs and bullets (Markdown) for every edition.
 
         ``css_class`` wraps the text in a ``div`` of that class (e.g. ``methodology`` for
-        definitions, ``quoted`` for a tracker's own words)."""
-        import mistune
-
-        markup = mistune.html(inspect.cleandoc(markdown_text))
+        definitions, ``quoted`` for a tracker's own words). Raw HTML shows as text and links
+        and images as their words; put a data value in with :meth:`text`."""
+        markup = markdown_to_html(inspect.cleandoc(markdown_text))
         if css_class:
             markup = f'<div class="{html.escape(css_class, quote=True)}">{markup}</div>'
         _display(_html(markup))
@@ -363,7 +369,7 @@ class _html:
     """Minimal rich-display object (avoids importing IPython at module import)."""
 
     def __init__(self, markup: str) -> None:
-        self.markup = markup
+        self.markup = clean_html(markup)  # the second line: whatever made it, it is sanitised
 
     def _repr_html_(self) -> str:
         return self.markup

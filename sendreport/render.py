@@ -21,6 +21,7 @@ from typing import Any, Literal
 from sendreport import __version__
 from sendreport.figures import FIGURE_MIME
 from sendreport.resources import templates_dir
+from sendreport.sanitise import CONTENT_SECURITY_POLICY, clean_html, pdf_url_fetcher
 
 Edition = Literal["reader", "audit"]
 AUDIT_ONLY = "audit-only"
@@ -98,6 +99,7 @@ def render_page(
 <html lang="en-GB">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{esc(title)} – {esc(la_name)}, {esc(period_text)}</title>
 <meta name="author" content="{esc(la_name, quote=True)}">
@@ -115,8 +117,8 @@ def render_page(
 <p>{esc(period_text)} · {edition_label} · Data as at {esc(data_as_at)}</p>
 </header>
 <main id="main">
-{body}
-{"".join(appendix)}
+{clean_html(body)}
+{"".join(clean_html(part) for part in appendix)}
 </main>
 <footer class="colophon">
 <p>Produced with sendreport {__version__} from validated data. Every figure is listed in
@@ -202,6 +204,9 @@ def write_pdf(page_html: str, target: Path, *, base_url: Path | None = None) -> 
     os.environ["SOURCE_DATE_EPOCH"] = "0"
 
     identifier = hashlib.sha256(page_html.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    HTML(string=page_html, base_url=str(base_url) if base_url else None).write_pdf(
-        str(target), pdf_identifier=identifier, uncompressed_pdf=False
-    )
+    # Nothing from the network or the disk: data: URIs and the package's templates only.
+    HTML(
+        string=page_html,
+        base_url=str(base_url) if base_url else None,
+        url_fetcher=pdf_url_fetcher(),
+    ).write_pdf(str(target), pdf_identifier=identifier, uncompressed_pdf=False, attachments=[])

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import html
 import json
 import logging
 import os
@@ -147,6 +148,20 @@ def _infer_la_code(inputs: Inputs) -> str | None:
         if frame is not None and "la_code" in frame and frame["la_code"].notna().any():
             return str(frame["la_code"].value_counts().index[0])
     return None
+
+
+def escape_text_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell and column name HTML-escaped, types unchanged.
+
+    Escaping is one-to-one and leaves the contract's own values (categories, patterns,
+    column names) as they are, so exactly the same rows pass and fail."""
+    out = frame.rename(columns=lambda c: html.escape(str(c)) if isinstance(c, str) else c)
+    for position in range(out.shape[1]):
+        column = out.iloc[:, position]
+        if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
+            escaped = column.map(lambda v: html.escape(v) if isinstance(v, str) else v)
+            out.isetitem(position, escaped.astype(column.dtype))
+    return out
 
 
 # --- turning results into problems ----------------------------------------------------
@@ -371,6 +386,9 @@ def validate_inputs(
             # that fails is validated again in full, for its samples, results and Data Docs.
             result = definition.run(result_format="BOOLEAN_ONLY", **run)
             if not all(r.success for r in result.results):
+                # GX Data Docs put failing values into HTML as they are: validate a copy
+                # whose text is HTML-escaped (same rows fail) so the pages show it as text.
+                run["batch_parameters"] = {"dataframe": escape_text_cells(checked)}
                 result = definition.run(result_format="COMPLETE", **run)
             results[name] = result
             found = _problems_from_result(name, frame, suite_json, result, parameters)
