@@ -48,6 +48,7 @@ class BuildOptions:
     timeout_s: int = 600
     reports: tuple[str, ...] | None = None
     notebooks_dir: Path | None = None  # default: the package's notebooks/
+    keep_inputs: bool = False  # copy the validated Parquet snapshot into <build>/inputs/
 
 
 @dataclass
@@ -169,7 +170,18 @@ def period_parameters(
         "editions": list(options.editions),
         "formats": list(options.formats),
         "reports": sorted(reports),
+        # Only when set, so the keys of builds without kept inputs stay as they were.
+        **({"keep_inputs": True} if options.keep_inputs else {}),
     }
+
+
+KEPT_INPUTS = "inputs"
+
+
+def kept_inputs_record(staging: Path) -> dict[str, Any]:
+    """``kept_inputs`` for the manifest: each kept Parquet file's size and SHA-256."""
+    kept = staging / KEPT_INPUTS
+    return {"kept_inputs": mf.input_files(kept)} if kept.is_dir() else {}
 
 
 def is_up_to_date(folder: Path, key: str) -> bool:
@@ -273,6 +285,8 @@ def _build_periods(
         staging = make_staging(final)
         stagings[period.label] = staging
         (staging / "validation").mkdir()
+        if options.keep_inputs:
+            shutil.copytree(snapshot, staging / KEPT_INPUTS)
         (staging / "validation" / "summary.json").write_text(
             json.dumps(validation, indent=2, sort_keys=True) + "\n"
         )
@@ -349,6 +363,7 @@ def _build_periods(
             },
             "la": {"code": options.la, "name": la_name},
             "data_as_at": data_end.isoformat(),
+            **kept_inputs_record(staging),
             "inputs": {
                 name: {**info, "rows": rows_by_file.get(name)} for name, info in inputs.items()
             },

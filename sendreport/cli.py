@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import traceback
+from datetime import date
 from pathlib import Path
 
 from sendreport import __version__
@@ -54,6 +55,13 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"{value} must be 1 or more")
     return value
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -128,6 +136,12 @@ def make_parser() -> argparse.ArgumentParser:
         help="folder of report notebooks to run instead of the package's own",
     )
     b.add_argument("--force", action="store_true", help="rebuild even when up to date")
+    b.add_argument(
+        "--keep-inputs",
+        action="store_true",
+        help="store the validated inputs (Parquet) in the build folder, so `verify` needs "
+        "nothing else",
+    )
     b.add_argument("--quiet", action="store_true", help="no progress on stderr")
     b.add_argument("--json", action="store_true", help="print one JSON summary line on stdout")
 
@@ -155,9 +169,18 @@ def make_parser() -> argparse.ArgumentParser:
     d.add_argument(
         "--dfe", type=Path, default=None, help="calibrate to this DfE release folder (any LA in it)"
     )
+    d.add_argument(
+        "--until",
+        type=_iso_date,
+        default=None,
+        help="last day of the data, YYYY-MM-DD (default: the end of the last complete quarter)",
+    )
 
     ver = sub.add_parser("verify", help="re-execute a build from its recorded inputs and compare")
     ver.add_argument("build_folder", type=Path)
+    ver.add_argument(
+        "--data", type=Path, default=None, help="the recorded inputs, moved to this folder"
+    )
     ver.add_argument("--json", action="store_true")
     ver.add_argument("--quiet", action="store_true")
 
@@ -171,7 +194,33 @@ def make_parser() -> argparse.ArgumentParser:
     f.add_argument("--url", default=None, help="base URL (default: explore-education-statistics)")
 
     sub.add_parser("las", help="list the local authorities and their numbers")
+    add_ops_commands(sub)
     return parser
+
+
+def add_ops_commands(sub: argparse._SubParsersAction) -> None:
+    """Sign-off, publishing and scheduling (docs/operations.md)."""
+    a = sub.add_parser("approve", help="sign a build off for publication (approval.json)")
+    a.add_argument("build_folder", type=Path)
+    a.add_argument("--by", required=True, help="name of the person signing off")
+    a.add_argument("--role", required=True, help="analyst, analytical assurer or approver")
+    a.add_argument("--note", default=None, help="optional note kept with the sign-off")
+    p = sub.add_parser("publish", help="copy approved builds into a static site")
+    p.add_argument("build_folders", type=Path, nargs="+", metavar="BUILD")
+    p.add_argument("--site", type=Path, required=True, help="the site folder")
+    p.add_argument(
+        "--require",
+        default="approver",
+        help="roles that must have approved, comma-separated (default approver)",
+    )
+    p.add_argument(
+        "--include-audit",
+        action="store_true",
+        help="an internal site: also the audit edition, figures.json, manifest and notebooks",
+    )
+    p.add_argument("--json", action="store_true")
+    q = sub.add_parser("latest-quarter", help="print the last complete quarter (YYYY-YY-Qn)")
+    q.add_argument("--today", type=_iso_date, default=None, help="as if today were this date")
 
 
 def _emit_json(payload: dict) -> None:
@@ -198,6 +247,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         timeout_s=args.timeout,
         reports=args.report,
         notebooks_dir=args.notebooks,
+        keep_inputs=args.keep_inputs,
     )
     results = build(options, Progress(quiet=args.quiet or args.json))
     if args.json:
@@ -248,18 +298,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
     from sendreport.build import check_la
-    from sendreport.demo import write_demo
+    from sendreport.demo import check_until, default_until, write_demo
     from sendreport.many import select_las
 
     selection = select_las(args.la)
     if selection.many:
         return _demo_data_many(args, selection.codes)
     check_la(args.la)
-    kwargs = {"la_code": args.la, "dfe_dir": args.dfe}
+    until = check_until(args.until or default_until())
+    kwargs = {"la_code": args.la, "dfe_dir": args.dfe, "until": until}
     if args.seed is not None:
         kwargs["seed"] = args.seed
     paths = write_demo(args.out, **kwargs)
-    print(f"wrote {len(paths)} demo datasets for LA {args.la}", file=sys.stderr)
+    print(
+        f"wrote {len(paths)} demo datasets for LA {args.la} to {until:%-d %B %Y}", file=sys.stderr
+    )
     print(Path(args.out).resolve())
     return EXIT_OK
 
@@ -284,7 +337,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from sendreport.progress import Progress
     from sendreport.verify import verify_build
 
-    report = verify_build(args.build_folder, Progress(quiet=args.quiet or args.json))
+    progress = Progress(quiet=args.quiet or args.json)
+    report = verify_build(args.build_folder, progress, data_dir=args.data)
     if args.json:
         _emit_json({"status": "ok", "exit_code": 0, "verify": report})
     else:
@@ -323,6 +377,41 @@ def cmd_las(_: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_approve(args: argparse.Namespace) -> int:
+    from sendreport.approve import approve_build, describe_approval
+
+    record = approve_build(args.build_folder, by=args.by, role=args.role, note=args.note)
+    print(f"approved {args.build_folder} ({record['build']['period']}, LA {record['build']['la']})")
+    for line in describe_approval(record):
+        print(f"  {line}")
+    return EXIT_OK
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from sendreport.approve import parse_roles
+    from sendreport.site import publish_site
+
+    listing = publish_site(
+        args.build_folders,
+        args.site,
+        required=parse_roles(args.require),
+        include_audit=args.include_audit,
+    )
+    if args.json:
+        _emit_json({"status": "ok", "exit_code": 0, "site": str(args.site), "quarters": listing})
+    else:
+        print(f"published {len(args.build_folders)} build(s); {len(listing)} quarter(s) listed")
+        print((args.site / "index.html").resolve())
+    return EXIT_OK
+
+
+def cmd_latest_quarter(args: argparse.Namespace) -> int:
+    from sendreport.periods import latest_completed_quarter
+
+    print(latest_completed_quarter(args.today).label)
+    return EXIT_OK
+
+
 COMMANDS = {
     "build": cmd_build,
     "validate": cmd_validate,
@@ -331,6 +420,9 @@ COMMANDS = {
     "diff": cmd_diff,
     "fetch-dfe": cmd_fetch_dfe,
     "las": cmd_las,
+    "approve": cmd_approve,
+    "publish": cmd_publish,
+    "latest-quarter": cmd_latest_quarter,
 }
 
 

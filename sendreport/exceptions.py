@@ -255,3 +255,30 @@ class VerificationMismatch(SendReportError):
         super().__init__("\n".join(lines))
         self.differences = list(differences)
         self.inputs_changed = list(inputs_changed)
+
+
+class NotApproved(SendReportError):
+    """A build that may not be published: unapproved by a required role, or changed since
+    its approval (each problem names the role or file)."""
+
+    exit_code = EXIT_INVALID
+    reason = "not_approved"
+
+    def __init__(
+        self, message: str, *, problems: Sequence[str] = (), hint: str | None = None
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.problems = list(problems)
+
+    def __reduce__(self):  # keyword-only evidence survives pickling
+        return (_rebuild_not_approved, (self.message, self.problems, self.hint))
+
+    def __str__(self) -> str:
+        lines = [self.message, *(f"- {p}" for p in self.problems)]
+        if self.hint:
+            lines.append(f"  how to fix: {self.hint}")
+        return "\n".join(lines)
+
+
+def _rebuild_not_approved(message: str, problems: list[str], hint: str | None) -> NotApproved:
+    return NotApproved(message, problems=problems, hint=hint)

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from sendreport.build import KEPT_INPUTS
 from sendreport.exceptions import InputFileError, VerificationMismatch
 from sendreport.figures import read_figures
 from sendreport.manifest import read_manifest, sha256_file
@@ -31,11 +32,14 @@ def _index(records: Iterable[dict[str, Any]], *, with_period: bool = True) -> di
     return {_figure_key(r, with_period=with_period): r for r in records}
 
 
-def changed_inputs(manifest: dict[str, Any]) -> list[str]:
-    """Recorded input files that are missing or whose SHA-256 has changed."""
-    data_dir = Path(manifest["parameters"]["data_dir"])
+def changed_inputs(
+    manifest: dict[str, Any], data_dir: Path | None = None, key: str = "inputs"
+) -> list[str]:
+    """Recorded input files (in ``data_dir``, default the recorded folder) that are missing
+    or whose SHA-256 has changed; ``key="kept_inputs"`` checks a build's kept snapshot."""
+    data_dir = Path(data_dir or manifest["parameters"]["data_dir"])
     changed = []
-    for name, info in sorted(manifest.get("inputs", {}).items()):
+    for name, info in sorted(manifest.get(key, {}).items()):
         path = data_dir / name
         if not path.is_file():
             changed.append(f"{path}: missing")
@@ -61,9 +65,27 @@ def compare_figures(recorded: list[dict], rebuilt: list[dict]) -> list[str]:
     return differences
 
 
-def verify_build(folder: Path, progress: Progress | None = None) -> dict[str, Any]:
+def choose_inputs(folder: Path, manifest: dict[str, Any], data_dir: Path | None) -> Path:
+    """Where to re-execute from: ``data_dir`` when given, else the build's kept snapshot
+    (checked against the manifest first: an edited kept input fails at once), else the
+    recorded data folder."""
+    kept = folder / KEPT_INPUTS
+    if data_dir is None and manifest.get("kept_inputs"):
+        edited = changed_inputs(manifest, kept, key="kept_inputs")
+        if edited:
+            raise VerificationMismatch(
+                ["the build's kept inputs differ from its manifest"], inputs_changed=edited
+            )
+        return kept
+    return Path(data_dir or manifest["parameters"]["data_dir"])
+
+
+def verify_build(
+    folder: Path, progress: Progress | None = None, *, data_dir: Path | None = None
+) -> dict[str, Any]:
     """Rebuild from the manifest and compare; raise :class:`VerificationMismatch` on any
-    difference."""
+    difference. Inputs come from ``data_dir``, the build's kept inputs or the recorded
+    folder (:func:`choose_inputs`)."""
     from sendreport.build import BuildOptions, build
     from sendreport.periods import Period
 
@@ -76,7 +98,9 @@ def verify_build(folder: Path, progress: Progress | None = None) -> dict[str, An
             path=str(folder),
             hint="pass a build folder written by `sendreport build` (outputs/<la>/<period>)",
         )
-    inputs_changed = changed_inputs(manifest)
+    source = choose_inputs(folder, manifest, data_dir)
+    kept = source == folder / KEPT_INPUTS
+    inputs_changed = [] if kept else changed_inputs(manifest, source)
     params = manifest["parameters"]
     scratch = Path(tempfile.mkdtemp(prefix="sendreport-verify-"))
     try:
@@ -85,11 +109,11 @@ def verify_build(folder: Path, progress: Progress | None = None) -> dict[str, An
                 ["cannot re-execute: recorded input files are missing"],
                 inputs_changed=inputs_changed,
             )
-        progress.say(f"re-executing {params['period']} for LA {params['la']} from recorded inputs")
+        progress.say(f"re-executing {params['period']} for LA {params['la']} from {source}")
         options = BuildOptions(
             periods=(Period.parse(params["period"]),),
             la=params["la"],
-            data_dir=Path(params["data_dir"]),
+            data_dir=source,
             out_dir=scratch,
             editions=tuple(params["editions"]),
             formats=tuple(params["formats"]),
@@ -112,6 +136,8 @@ def verify_build(folder: Path, progress: Progress | None = None) -> dict[str, An
                 differences.append(f"file {name}: missing from the build folder")
             elif sha256_file(path) != digest:
                 differences.append(f"file {name}: changed since the build (hash differs)")
+            elif name.startswith(f"{KEPT_INPUTS}/"):
+                continue  # the inputs themselves, checked above; a rebuild keeps none
             elif rebuilt.get("outputs", {}).get(name) != digest:
                 differences.append(f"file {name}: re-execution gives different bytes")
         if differences or inputs_changed:

@@ -17,6 +17,7 @@ no global state, no wall clock, no dependence on set or dict ordering.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -30,9 +31,15 @@ from sendreport.demo.calibration import (
     caseload_januaries,
     deviation_notes,
 )
+from sendreport.demo.horizon import (
+    EARLIEST_END,
+    censor_frames,
+    extend_requests,
+    month_end_on_or_before,
+)
 from sendreport.demo.improvement import generate_improvement_plan
 from sendreport.demo.narrative import HERTFORDSHIRE
-from sendreport.demo.requests import DemoCalibrationError, generate_requests
+from sendreport.demo.requests import DATA_END, DemoCalibrationError, generate_requests
 from sendreport.demo.trackers import (
     generate_caseload,
     generate_cla_stability,
@@ -44,6 +51,7 @@ from sendreport.demo.trackers import (
     generate_workforce,
     scale_for,
 )
+from sendreport.exceptions import ParameterError
 
 __all__ = [
     "DEFAULT_SEED",
@@ -76,8 +84,10 @@ def generate_demo(
     seed: int = DEFAULT_SEED,
     dfe_dir: Path | None = None,
     notes: list[str] | None = None,
+    until: date | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Every dataset of the data contract for one LA, April 2021 to March 2025.
+    """Every dataset of the data contract for one LA, April 2021 to March 2025, or to the
+    last month end on or before ``until`` (see :mod:`sendreport.demo.horizon`).
 
     Calibrated to the LA's DfE figures (built in for 919 and 884; any LA with
     ``dfe_dir``, an "Education, health and care plans" release folder). Same arguments,
@@ -85,6 +95,8 @@ def generate_demo(
     difference from them is appended to ``notes`` (:func:`deviation_notes`).
     """
     code = str(la_code).strip()
+    end = check_until(until) if until is not None else DATA_END
+    horizon = max(end, DATA_END)
     targets = calibration_targets(code, dfe_dir)
     if notes is not None:
         notes.extend(deviation_notes(targets))
@@ -96,22 +108,27 @@ def generate_demo(
         # One independent stream per dataset, so changing one never shifts another.
         return np.random.default_rng([int(seed), int(code) if code.isdigit() else 0, stream])
 
-    caseload = generate_caseload(rng(2), code, januaries)
-    places = generate_school_places(code, scale)
+    caseload = generate_caseload(rng(2), code, januaries, horizon)
+    places = generate_school_places(code, scale, end=horizon)
+    requests = generate_requests(code, seed=seed, targets=targets, notes=notes)
+    if horizon > DATA_END:
+        requests = extend_requests(requests, code, targets, seed=seed, end=horizon)
     frames = {
-        "ehcp_requests": generate_requests(code, seed=seed, targets=targets, notes=notes),
+        "ehcp_requests": requests,
         "ehcp_caseload": caseload,
-        "service_waits": generate_service_waits(rng(3), code, scale),
+        "service_waits": generate_service_waits(rng(3), code, scale, end=horizon),
         "school_places": places,
-        "placement_waits": generate_placement_waits(rng(4), code, scale),
-        "workforce": generate_workforce(code, scale, caseload),
-        "families_first": generate_families_first(rng(5), code, scale),
-        "cla_stability": generate_cla_stability(rng(6), code, scale),
+        "placement_waits": generate_placement_waits(rng(4), code, scale, end=horizon),
+        "workforce": generate_workforce(code, scale, caseload, end=horizon),
+        "families_first": generate_families_first(rng(5), code, scale, end=horizon),
+        "cla_stability": generate_cla_stability(rng(6), code, scale, end=horizon),
         "improvement_plan": generate_improvement_plan(
-            code, name, int(places["special_school_places"].iloc[-1])
+            code, name, int(places["special_school_places"].iloc[6]), end=horizon
         ),
         "targets": generate_targets(code, scale, HERTFORDSHIRE),
     }
+    if until is not None:
+        frames = censor_frames(frames, end)
     # Contract column order, contract datasets only.
     return {
         ds.name: frames[ds.name][[c.name for c in ds.columns]].reset_index(drop=True)
@@ -136,12 +153,31 @@ def frame_to_csv_text(frame: pd.DataFrame) -> str:
     return pd.DataFrame(out).to_csv(index=False, lineterminator="\n")
 
 
+def check_until(until: date) -> date:
+    """The month end the demo data runs to, or :class:`ParameterError` naming the range."""
+    end = month_end_on_or_before(until)
+    if not EARLIEST_END <= end <= date.today():
+        raise ParameterError(
+            f"--until {until.isoformat()} is outside the demo data's range",
+            hint=f"give a date from {EARLIEST_END.isoformat()} to today",
+        )
+    return end
+
+
+def default_until(today: date | None = None) -> date:
+    """The end of the last complete quarter before ``today``: what a scheduled build reports."""
+    from sendreport.periods import latest_completed_quarter
+
+    return latest_completed_quarter(today).end
+
+
 def write_demo(
     out_dir: Path,
     la_code: str = "919",
     *,
     seed: int = DEFAULT_SEED,
     dfe_dir: Path | None = None,
+    until: date | None = None,
 ) -> list[Path]:
     """Write ``<out_dir>/<dataset>.csv`` for every dataset; returns the paths, contract order.
 
@@ -152,7 +188,8 @@ def write_demo(
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     notes: list[str] = []
-    for name, frame in generate_demo(la_code, seed=seed, dfe_dir=dfe_dir, notes=notes).items():
+    frames = generate_demo(la_code, seed=seed, dfe_dir=dfe_dir, notes=notes, until=until)
+    for name, frame in frames.items():
         path = out_dir / f"{name}.csv"
         path.write_bytes(frame_to_csv_text(frame).encode("utf-8"))
         paths.append(path)

@@ -9,7 +9,7 @@ some at risk or off track on the way) to complete.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
@@ -184,16 +184,16 @@ ACTIONS: tuple[Action, ...] = (
 )  # fmt: skip
 
 
-def progress_text(action: Action, i: int, area: str, places: int) -> str:
+def progress_text(
+    action: Action, i: int, area: str, places: int, quarters: list[Period] = UPDATE_QUARTERS
+) -> str:
     """Plain-English update for quarter ``i`` (0-based) of an action."""
     codes = action.statuses
     status = STATUS_CODES[codes[i]]
     fmt = {"area": area, "places": f"{places:,}"}
     if status == "not_started":
         start = codes.find("o") if "o" in codes else len(codes) - 1
-        return (
-            f"Not started yet: work is planned to begin in {UPDATE_QUARTERS[max(start, i)].span}."
-        )
+        return f"Not started yet: work is planned to begin in {quarters[max(start, i)].span}."
     if status == "complete":
         return action.done.format(**fmt)
     # Progress through the steps as the quarters pass in this action's active spell.
@@ -205,12 +205,25 @@ def progress_text(action: Action, i: int, area: str, places: int) -> str:
     return step
 
 
-def generate_improvement_plan(code: str, area_name: str, places: int) -> pd.DataFrame:
-    """One row per action per quarterly update, in action then quarter order."""
+def extend_statuses(statuses: str, extra: int) -> str:
+    """Statuses for ``extra`` quarters after 2024-25-Q4: the last one for a quarter more,
+    then complete (every action of the demo plan finishes)."""
+    return statuses + "".join(statuses[-1] if k == 0 else "c" for k in range(extra))
+
+
+def generate_improvement_plan(
+    code: str, area_name: str, places: int, end: date | None = None
+) -> pd.DataFrame:
+    """One row per action per quarterly update, in action then quarter order (updates
+    after 2024-25-Q4 up to ``end`` when it is later)."""
+    quarters = list(UPDATE_QUARTERS)
+    while end is not None and quarters[-1].next_quarter().end <= end:
+        quarters.append(quarters[-1].next_quarter())
     rows = []
-    for action in ACTIONS:
+    for base in ACTIONS:
+        action = replace(base, statuses=extend_statuses(base.statuses, len(quarters) - 8))
         area_id = int(action.action_id.split(".")[0])
-        for i, q in enumerate(UPDATE_QUARTERS):
+        for i, q in enumerate(quarters):
             rows.append(
                 {
                     "area_id": area_id,
@@ -222,7 +235,7 @@ def generate_improvement_plan(code: str, area_name: str, places: int) -> pd.Data
                     "update_quarter": q.label,
                     "update_date": q.end,
                     "status": STATUS_CODES[action.statuses[i]],
-                    "progress_update": progress_text(action, i, area_name, places),
+                    "progress_update": progress_text(action, i, area_name, places, quarters),
                 }
             )
     frame = pd.DataFrame(rows)

@@ -61,10 +61,10 @@ def scaled(value: float, scale: float) -> int:
 
 # --- EHC plans maintained -------------------------------------------------------------------
 def generate_caseload(
-    rng: np.random.Generator, code: str, januaries: dict[int, int]
+    rng: np.random.Generator, code: str, januaries: dict[int, int], end: date = DATA_END
 ) -> pd.DataFrame:
     """Month-end EHC plans: DfE's January figures exactly, log-linear between them."""
-    ends = month_ends()
+    ends = month_ends(end=end)
     years = sorted(januaries)
     anchors = {date(y, 1, 31): januaries[y] for y in years}
     # Beyond the last published January, grow at the last published year's rate.
@@ -109,15 +109,19 @@ def _path(ends: list[date], points: dict[date, float]) -> np.ndarray:
 
 
 def generate_service_waits(
-    rng: np.random.Generator, code: str, scale: float, n: LocalNarrative = HERTFORDSHIRE
+    rng: np.random.Generator,
+    code: str,
+    scale: float,
+    n: LocalNarrative = HERTFORDSHIRE,
+    end: date = DATA_END,
 ) -> pd.DataFrame:
     """Children waiting for each service at each month end.
 
     Speech and language: September 2023 → February 2024 down 78%; CAMHS (PALMS):
     September 2023 → March 2024 down 52%. Those three month ends are set exactly; the rest
-    of each series is a noisy path through them.
+    of each series is a noisy path through them (held level after March 2025).
     """
-    ends = month_ends()
+    ends = month_ends(end=end)
     slt_sep = scaled(1500, scale)
     slt_feb = round_half_up(slt_sep * (1 + n.slt_waiting_change_pct / 100))
     camhs_sep = scaled(750, scale)
@@ -189,14 +193,18 @@ def generate_service_waits(
 
 
 # --- places ---------------------------------------------------------------------------------
-def generate_school_places(code: str, scale: float, n: LocalNarrative = HERTFORDSHIRE):
-    """Commissioned special school places, September 2018 to September 2024."""
+def generate_school_places(
+    code: str, scale: float, n: LocalNarrative = HERTFORDSHIRE, end: date = DATA_END
+):
+    """Commissioned special school places, September 2018 to September 2024 (then 3% more
+    each September up to ``end``)."""
     first, last = n.special_school_places_2018, n.special_school_places_2024
     # Growth accelerating as new special free schools and satellites open.
     steps = np.array([0.0, 0.11, 0.23, 0.37, 0.53, 0.73, 1.0])
     herts = np.round(first + (last - first) * steps).astype(np.int64)
-    places = [scaled(v, scale) if scale != 1 else int(v) for v in herts]
-    years = list(range(2018, 2025))
+    years = list(range(2018, max(2025, end.year + (end.month >= 9))))
+    later = [round_half_up(last * 1.03 ** (y - 2024)) for y in years[len(herts) :]]
+    places = [scaled(v, scale) if scale != 1 else int(v) for v in [*herts, *later]]
     return pd.DataFrame(
         {
             "la_code": _text([code] * len(years)),
@@ -208,10 +216,14 @@ def generate_school_places(code: str, scale: float, n: LocalNarrative = HERTFORD
 
 
 def generate_placement_waits(
-    rng: np.random.Generator, code: str, scale: float, n: LocalNarrative = HERTFORDSHIRE
+    rng: np.random.Generator,
+    code: str,
+    scale: float,
+    n: LocalNarrative = HERTFORDSHIRE,
+    end: date = DATA_END,
 ) -> pd.DataFrame:
     """Children with a final plan waiting for a school place, by band, at each month end."""
-    ends = month_ends()
+    ends = month_ends(end=end)
     d = date
     over_1yr = _path(
         ends,
@@ -260,14 +272,18 @@ TRAINING_MONTHS = 5
 
 
 def generate_workforce(
-    code: str, scale: float, caseload: pd.DataFrame, n: LocalNarrative = HERTFORDSHIRE
+    code: str,
+    scale: float,
+    caseload: pd.DataFrame,
+    n: LocalNarrative = HERTFORDSHIRE,
+    end: date = DATA_END,
 ) -> pd.DataFrame:
     """Case officer recruitment and training (programme from April 2023).
 
     At March 2024 (Hertfordshire): 111 appointed, 34 in training, 48 trained; the other 29
     were experienced officers who needed no training.
     """
-    ends = month_ends()
+    ends = month_ends(end=end)
     start = ends.index(date(2023, 4, 30))
     monthly = np.zeros(len(ends))
     monthly[start : start + 12] = APPOINTMENTS_2023_24
@@ -302,11 +318,19 @@ def generate_workforce(
 
 # --- Families First -----------------------------------------------------------------------------
 def generate_families_first(
-    rng: np.random.Generator, code: str, scale: float, n: LocalNarrative = HERTFORDSHIRE
+    rng: np.random.Generator,
+    code: str,
+    scale: float,
+    n: LocalNarrative = HERTFORDSHIRE,
+    end: date = DATA_END,
 ) -> pd.DataFrame:
-    """Families First assessments by quarter, 2021-22-Q1 to 2024-25-Q4 (218 / 513 in 2023-24-Q4)."""
+    """Families First assessments by quarter, 2021-22-Q1 to the quarter ending by ``end``
+    (218 / 513 in 2023-24-Q4; level after 2024-25-Q4)."""
     quarters = Period.parse_range("2021-22-Q1..2024-25-Q4")
-    trend = np.linspace(150, 235, len(quarters)) * np.tile([0.95, 0.85, 1.1, 1.1], 4)
+    while quarters[-1].next_quarter().end <= end:
+        quarters.append(quarters[-1].next_quarter())
+    level = np.concatenate([np.linspace(150, 235, 16), np.full(len(quarters) - 16, 235.0)])
+    trend = level * np.resize([0.95, 0.85, 1.1, 1.1], len(quarters))
     assessments = np.round(trend * scale * (1 + rng.normal(0, 0.04, len(quarters)))).astype(int)
     children = np.round(assessments * rng.uniform(2.15, 2.45, len(quarters))).astype(int)
     q4 = [q.label for q in quarters].index("2023-24-Q4")
@@ -324,15 +348,20 @@ def generate_families_first(
 
 
 # --- children looked after ----------------------------------------------------------------------
-def generate_cla_stability(rng: np.random.Generator, code: str, scale: float) -> pd.DataFrame:
-    """Children looked after at 31 March 2022–2025 and those with 3+ placements in the year."""
-    years = [2022, 2023, 2024, 2025]
-    cla = np.round(np.array([1010, 1045, 1080, 1065]) * scale).astype(int)
-    pct = np.array([0.102, 0.098, 0.091, 0.088]) + rng.normal(0, 0.002, 4)
+def generate_cla_stability(
+    rng: np.random.Generator, code: str, scale: float, end: date = DATA_END
+) -> pd.DataFrame:
+    """Children looked after at 31 March 2022–2025 (level after) and those with 3+
+    placements in the year."""
+    years = list(range(2022, max(2026, end.year + 1)))
+    extra = len(years) - 4
+    cla = np.round(np.array([1010, 1045, 1080, 1065] + [1065] * extra) * scale).astype(int)
+    pct = np.array([0.102, 0.098, 0.091, 0.088] + [0.088] * extra)
+    pct = pct + rng.normal(0, 0.002, len(years))
     three_plus = np.minimum(cla, np.round(cla * pct).astype(int))
     return pd.DataFrame(
         {
-            "la_code": _text([code] * 4),
+            "la_code": _text([code] * len(years)),
             "year_end": _ts([date(y, 3, 31) for y in years]),
             "children_looked_after": _ints(cla),
             "three_plus_placements": _ints(three_plus),
