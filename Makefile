@@ -8,7 +8,7 @@ LA ?= 919
 DEMO := outputs/demo-data/$(LA)
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: report test lint format bench clean venv install install-dev demo-data
+.PHONY: report test lint format bench clean venv install install-dev demo-data quarterly-dry-run
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,12 @@ report: demo-data
 	    echo "  $$r.html, $$r.pdf   (audit edition: audit/$$r.html)"; done && \
 	  echo "  figures.json (every figure and the cell that made it), manifest.json, validation/" && \
 	  echo "Another quarter or LA: make report PERIOD=2024-25-Q2 LA=884 (see README)"
+
+# The scheduled workflow's steps (.ci/quarterly), end to end on demo data: period, demo
+# extract, validate, build with kept inputs, verify without the extract, summary, sign-off,
+# publish a site. Results in outputs/quarterly-dry-run/.
+quarterly-dry-run: $(VENV)/.installed
+	.ci/quarterly dry-run
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check sendreport tests benchmarks

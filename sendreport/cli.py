@@ -221,6 +221,10 @@ def add_ops_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     q = sub.add_parser("latest-quarter", help="print the last complete quarter (YYYY-YY-Qn)")
     q.add_argument("--today", type=_iso_date, default=None, help="as if today were this date")
+    q.add_argument("--before", default=None, help="the quarter before this one instead")
+    s = sub.add_parser("summary", help="a build's headline figures as Markdown (CI summary)")
+    s.add_argument("build_folder", type=Path)
+    s.add_argument("--previous", type=Path, default=None, help="the previous quarter's build")
 
 
 def _emit_json(payload: dict) -> None:
@@ -406,9 +410,23 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_latest_quarter(args: argparse.Namespace) -> int:
-    from sendreport.periods import latest_completed_quarter
+    from sendreport.periods import Period, latest_completed_quarter
 
-    print(latest_completed_quarter(args.today).label)
+    if args.before:
+        print(Period.parse(args.before).previous_quarter().label)
+    else:
+        print(latest_completed_quarter(args.today).label)
+    return EXIT_OK
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from sendreport.approve import read_build
+    from sendreport.site import summary_markdown
+
+    for folder in (args.build_folder, args.previous):
+        if folder is not None:
+            read_build(folder)  # a readable manifest, or exit 2 naming the folder
+    print(summary_markdown(args.build_folder, args.previous), end="")
     return EXIT_OK
 
 
@@ -423,6 +441,7 @@ COMMANDS = {
     "approve": cmd_approve,
     "publish": cmd_publish,
     "latest-quarter": cmd_latest_quarter,
+    "summary": cmd_summary,
 }
 
 

@@ -143,7 +143,7 @@ def with_changes(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def format_change(figure: dict[str, Any]) -> str:
     change = figure.get("change")
     if change is None:
-        return "no previous quarter published"
+        return "no previous quarter"
     if change == 0:
         return "no change"
     if figure["unit"] == "%":
@@ -324,3 +324,32 @@ def publish_site(
 
 
 __all__ = ["publish_site", "published_files", "render_index"]
+
+
+def summary_markdown(build: Path, previous: Path | None = None) -> str:
+    """A build's headline figures and their change since ``previous`` (another quarter's
+    build), as Markdown for a CI job summary."""
+    manifest = read_manifest(Path(build)) or {}
+    la, period = manifest["parameters"]["la"], manifest["parameters"]["period"]
+    entries = [{"la": la, "period": period, "headline": headline_figures(Path(build), la, period)}]
+    if previous is not None:
+        prev = read_manifest(Path(previous)) or {}
+        p_la, p_period = prev["parameters"]["la"], prev["parameters"]["period"]
+        entries.append(
+            {"la": p_la, "period": p_period,
+             "headline": headline_figures(Path(previous), p_la, p_period)}
+        )  # fmt: skip
+    current = next(e for e in with_changes(entries) if e["period"] == period)
+    name = manifest.get("la", {}).get("name", la)
+    lines = [
+        f"## {name}: {Period.parse(period).span} ({period})",
+        "",
+        f"Data as at {manifest.get('data_as_at')}; build folder `{build}`.",
+        "",
+        "| Figure | Value | Change since the previous quarter |",
+        "|---|---:|---:|",
+    ]
+    for f in current["headline"]:
+        label = str(f["label"]).replace("|", "\\|")
+        lines.append(f"| {label} | {f['display']} | {format_change(f)} |")
+    return "\n".join(lines) + "\n"
