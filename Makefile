@@ -27,12 +27,13 @@ $(VENV)/.system-deps: | $(BIN)/python
 	@touch $@
 
 # Reinstall only when the dependency list changes.
+# JupyterLab (the `lab` extra) comes with it: analysts open reports with `sendreport open`.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python $(VENV)/.system-deps
-	$(BIN)/python -m pip $(PIP_FLAGS) install -e .
+	$(BIN)/python -m pip $(PIP_FLAGS) install -e ".[lab]"
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip $(PIP_FLAGS) install -e ".[dev]"
+	$(BIN)/python -m pip $(PIP_FLAGS) install -e ".[lab,dev]"
 	touch $@
 
 venv install: $(VENV)/.installed

@@ -29,7 +29,7 @@ from sendreport.publish import failed_path, keep_failed, make_staging, publish_f
 from sendreport.resources import expectations_dir, notebooks_dir
 
 EDITIONS = ("reader", "audit")
-FORMATS = ("html", "pdf")
+FORMATS = ("html", "pdf", "docx")
 # Environment for kernels and renderers: deterministic hashing and a non-interactive backend.
 STABLE_ENV = {"PYTHONHASHSEED": "0", "MPLBACKEND": "Agg", "SOURCE_DATE_EPOCH": "0"}
 
@@ -395,6 +395,27 @@ def _build_periods(
     return sorted(results, key=lambda r: order[r.period])
 
 
+def prepare_notebook_inputs(options: BuildOptions, progress: Progress) -> dict[str, str]:
+    """Load, validate and snapshot the inputs for one period as a build does; the data
+    parameters a report notebook takes (used by ``sendreport open``)."""
+    from sendreport.load import load_inputs
+
+    _, code, inputs = plan_build(options)
+    progress.say(f"loading inputs from {options.data_dir}")
+    loaded = load_inputs(options.data_dir)
+    for warning in loaded.warnings:
+        progress.warn(warning)
+    data_start, data_end = data_range(loaded.frames)
+    check_periods_in_data(options.periods, data_start, data_end, options.data_dir)
+    first_final = final_folder(options.out_dir, options.la, options.periods[0])
+    key = validation_key(inputs, code, options, data_end)
+    _validate(loaded, options, data_end, first_final, key, progress)
+    cache = options.out_dir / ".cache"
+    snapshot = write_snapshot_cached(loaded, inputs, cache)
+    benchmarks = write_benchmarks_cached(options.dfe_dir, code.get("dfe", "published"), cache)
+    return {"data_dir": str(snapshot), "benchmarks_path": str(benchmarks)}
+
+
 def data_range(frames: dict[str, Any]) -> tuple[date, date]:
     """First request received and the extract's as-at date (the last caseload month end)."""
     requests = frames["ehcp_requests"]
@@ -629,12 +650,29 @@ def run_report(task: ReportTask) -> dict[str, Any]:
         stage = time.perf_counter()
         write_pdf(reader_html, task.staging / f"{task.report}.pdf")
         timings["render_pdf_s"] = round(time.perf_counter() - stage, 3)
+    if "docx" in task.formats and "reader" in task.editions:
+        stage = time.perf_counter()
+        write_word_edition(reader_html, task)
+        timings["render_docx_s"] = round(time.perf_counter() - stage, 3)
     return {
         "report": task.report,
         "staging": str(task.staging),
         "figures": figures,
         "timings": timings,
     }
+
+
+def write_word_edition(reader_html: str, task: ReportTask) -> None:
+    """The reader edition as a Word document for committee papers."""
+    from sendreport.word import write_docx
+
+    write_docx(
+        reader_html,
+        task.staging / f"{task.report}.docx",
+        title=f"{task.title} – {task.la_name}, {task.period_text}",
+        author=task.la_name,
+        running=f"{task.title} · {task.la_name} · {task.period_text}",
+    )
 
 
 def _relativise_parameters(nb: Any, task: ReportTask) -> None:

@@ -109,7 +109,7 @@ def make_parser() -> argparse.ArgumentParser:
         "--format",
         type=_csv_choice(FORMATS, "format"),
         default=FORMATS,
-        help="html,pdf (default both)",
+        help="html,pdf,docx (default all three; docx is the Word edition for committee papers)",
     )
     b.add_argument(
         "--report",
@@ -192,6 +192,21 @@ def make_parser() -> argparse.ArgumentParser:
     f = sub.add_parser("fetch-dfe", help="download a DfE EHC plans release (needs internet)")
     f.add_argument("--out", type=Path, required=True)
     f.add_argument("--url", default=None, help="base URL (default: explore-education-statistics)")
+
+    o = sub.add_parser(
+        "open", help="open a report notebook on a quarter's validated data in JupyterLab"
+    )
+    o.add_argument("report", help="newsletter, performance or timeliness (or your own notebook)")
+    o.add_argument("--period", default=DEFAULT_PERIOD, help="financial-year quarter YYYY-YY-Qn")
+    o.add_argument("--la", default=DEFAULT_LA, help="3-digit DfE LA number (default 919)")
+    o.add_argument("--data", type=Path, default=None, help="as for build")
+    o.add_argument("--out", type=Path, default=Path("outputs"), help="as for build")
+    o.add_argument("--dfe", type=Path, default=None, help="as for build")
+    o.add_argument("--notebooks", type=Path, default=None, help="as for build")
+    o.add_argument(
+        "--no-launch", action="store_true", help="only write the notebook and print its path"
+    )
+    o.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
     sub.add_parser("las", help="list the local authorities and their numbers")
     add_ops_commands(sub)
@@ -373,6 +388,25 @@ def cmd_fetch_dfe(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_open(args: argparse.Namespace) -> int:
+    from sendreport.authoring import OpenRequest, open_report
+    from sendreport.periods import Period
+    from sendreport.progress import Progress
+
+    request = OpenRequest(
+        report=args.report,
+        period=Period.parse(args.period),
+        la=args.la,
+        data_dir=args.data or Path("outputs") / "demo-data" / args.la,
+        out_dir=args.out,
+        dfe_dir=args.dfe,
+        notebooks_dir=args.notebooks,
+    )
+    notebook = open_report(request, launch=not args.no_launch, progress=Progress(quiet=args.quiet))
+    print(notebook)
+    return EXIT_OK
+
+
 def cmd_las(_: argparse.Namespace) -> int:
     from sendreport import reference
 
@@ -437,6 +471,7 @@ COMMANDS = {
     "verify": cmd_verify,
     "diff": cmd_diff,
     "fetch-dfe": cmd_fetch_dfe,
+    "open": cmd_open,
     "las": cmd_las,
     "approve": cmd_approve,
     "publish": cmd_publish,

@@ -15,7 +15,8 @@ def _normalise(requirement: str) -> str:
 def test_environment_yml_matches_pyproject() -> None:
     project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
     wanted = {_normalise(r) for r in project["dependencies"]}
-    wanted |= {_normalise(r) for r in project["optional-dependencies"]["dev"]}
+    for extra in project["optional-dependencies"].values():
+        wanted |= {_normalise(r) for r in extra}
     pip_lines = re.findall(
         r"^\s{6}-\s+(.+?)\s*$", (REPO_ROOT / "environment.yml").read_text(), re.M
     )
