@@ -210,6 +210,11 @@ def make_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("las", help="list the local authorities and their numbers")
     add_ops_commands(sub)
+
+    ins = sub.add_parser("inspect", help="where each dataset comes from and its first rows")
+    ins.add_argument("--data", type=Path, required=True)
+    ins.add_argument("--dataset", action="append", default=None, help="only this dataset")
+    ins.add_argument("--rows", type=_positive_int, default=5, help="rows shown (default 5)")
     return parser
 
 
@@ -464,6 +469,16 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_inspect(args: argparse.Namespace) -> int:
+    from sendreport.build import check_data_dir
+    from sendreport.inspect import inspect_data
+
+    check_data_dir(args.data)
+    text, ok = inspect_data(args.data, datasets=args.dataset, rows=args.rows)
+    print(text, end="")
+    return EXIT_OK if ok else EXIT_INVALID
+
+
 COMMANDS = {
     "build": cmd_build,
     "validate": cmd_validate,
@@ -477,6 +492,7 @@ COMMANDS = {
     "publish": cmd_publish,
     "latest-quarter": cmd_latest_quarter,
     "summary": cmd_summary,
+    "inspect": cmd_inspect,
 }
 
 

@@ -68,6 +68,33 @@ class FileInfo:
     format: str  # "csv", "parquet" or "xlsx"
 
 
+@dataclass(frozen=True)
+class Provenance:
+    """Where a dataset's rows came from when that is not "row n of its own file": one text
+    per row (``sen2_2024.xml, Persons/Person[3]/Requests[1] (line 40)``) and the source's
+    name for each contract column."""
+
+    rows: tuple[str, ...] = ()
+    columns: dict[str, str] = field(default_factory=dict)
+
+    def relabel(self, sample: dict[str, Any]) -> dict[str, Any]:
+        """A problem's sample row in the source's terms (row place and column names)."""
+        out: dict[str, Any] = {}
+        for key, value in sample.items():
+            if key == "row" and isinstance(value, int) and 0 <= value - 2 < len(self.rows):
+                out["source"] = self.rows[value - 2]
+            else:
+                out[self.columns.get(key, key)] = value
+        return out
+
+    def relabel_problem(self, problem: ProblemRecord) -> None:
+        """Rewrite a validation problem's samples and column in the source's terms."""
+        problem.samples = [self.relabel(s) if isinstance(s, dict) else s for s in problem.samples]
+        if problem.column:
+            names = problem.column.split(", ")
+            problem.column = ", ".join(self.columns.get(c, c) for c in names)
+
+
 @dataclass
 class Inputs:
     """Typed frames for a build, the files they came from and any warnings."""
@@ -75,6 +102,8 @@ class Inputs:
     frames: dict[str, pd.DataFrame]
     files: dict[str, FileInfo] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    provenance: dict[str, Provenance] = field(default_factory=dict)
+    origins: dict[str, str] = field(default_factory=dict)  # where each dataset came from, in words
 
 
 @dataclass
@@ -725,6 +754,8 @@ def load_inputs(
     for name in names:
         ds = _dataset(name)
         try:
+            if name == "ehcp_requests" and _read_sen2(data_dir, ds, inputs, allow_multiple_las):
+                continue
             path = _find_file(data_dir, ds)
             frame, info, warnings = _read_checked(path, ds, allow_multiple_las=allow_multiple_las)
         except _FileProblems as exc:
@@ -734,9 +765,69 @@ def load_inputs(
             continue
         inputs.frames[name] = frame
         inputs.files[name] = info
+        inputs.origins[name] = f"{path.name} ({info.format.upper()} file)"
         inputs.warnings.extend(warnings)
     raise_problems(problems)
     return inputs
+
+
+def _read_sen2(data_dir: Path, ds: Dataset, inputs: Inputs, allow_multiple_las: bool) -> bool:
+    """Derive ``ehcp_requests`` from the SEN2 returns in ``data_dir``, if it holds any."""
+    from sendreport import sen2
+
+    paths = sen2.find_sen2_returns(data_dir)
+    if not paths:
+        return False
+    own = [p for p in data_dir.iterdir() if p.name.lower().startswith(ds.name + ".")]
+    if own:
+        raise _FileProblems(
+            [
+                _Problem(
+                    ds.name,
+                    str(own[0]),
+                    "one_source_per_dataset",
+                    f"{ds.title}: the folder holds both {own[0].name} and SEN2 returns "
+                    f"({', '.join(p.name for p in paths)}); sendreport cannot tell which to use",
+                    "keep either the SEN2 returns or the ehcp_requests file in the folder",
+                )
+            ]
+        )
+    try:
+        result = sen2.read_sen2_returns(paths)
+    except sen2.Sen2Problems as exc:
+        raise _FileProblems(
+            [
+                _Problem(
+                    ds.name,
+                    e.path or "",
+                    e.rule or "sen2",
+                    e.message,
+                    e.hint or "",
+                    column=e.column,
+                )
+                for e in exc.problems
+            ]
+        ) from None
+    typed = _type_frame(result.frame, ds, paths[0])
+    if not allow_multiple_las:
+        _check_one_la(typed, ds, paths[0])
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    inputs.frames[ds.name] = typed
+    inputs.files[ds.name] = FileInfo(
+        path=str(paths[-1]) if len(paths) == 1 else str(data_dir / "*.xml"),
+        size=sum(p.stat().st_size for p in paths),
+        sha256=digest.hexdigest(),
+        rows=len(typed),
+        format="sen2-xml",
+    )
+    inputs.provenance[ds.name] = Provenance(rows=tuple(result.provenance))
+    inputs.origins[ds.name] = f"derived from {len(paths)} SEN2 return(s): " + ", ".join(
+        p.name for p in paths
+    )
+    inputs.warnings.extend(result.warnings)
+    return True
 
 
 def write_snapshot(inputs: Inputs, directory: Path) -> dict[str, Path]:

@@ -340,6 +340,10 @@ def render_data_md() -> str:
         "comma-separated; a byte-order mark is fine), `<dataset>.parquet` or "
         "`<dataset>.xlsx` (first sheet, header in row 1). Exactly one file per dataset.",
         "",
+        "The data a council already holds can be used as it is: SEN2 returns (`*.xml`) "
+        "instead of `ehcp_requests`, its own exports described by a `mapping.toml`, or "
+        "tables in a database: see [sources.md](sources.md).",
+        "",
         "Rules for every file:",
         "",
         "- Dates are ISO dates, `YYYY-MM-DD` (e.g. `2024-03-31`); empty where a date may "

@@ -395,6 +395,9 @@ def validate_inputs(
             if name in inputs.files:
                 for problem in found:
                     problem.path = str(inputs.files[name].path)
+            if name in inputs.provenance:  # name the source's rows and columns (SEN2, mapping)
+                for problem in found:
+                    inputs.provenance[name].relabel_problem(problem)
             problems += found
             evaluated = len(result.results)
             summary.datasets[name] = DatasetSummary(
