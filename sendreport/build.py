@@ -416,8 +416,15 @@ def prepare_notebook_inputs(options: BuildOptions, progress: Progress) -> dict[s
     return {"data_dir": str(snapshot), "benchmarks_path": str(benchmarks)}
 
 
+# Month-end series a report charts back from its quarter: a quarter before any of them began
+# has nothing to report, so it is refused before a kernel starts.
+MONTHLY_SERIES = ("ehcp_caseload", "service_waits", "placement_waits", "workforce")
+
+
 def data_range(frames: dict[str, Any]) -> tuple[date, date]:
-    """First request received and the extract's as-at date (the last caseload month end)."""
+    """The days the data supports: from the first month every month-end series given covers
+    (requests alone may reach further back) to the extract's as-at date (the last caseload
+    month end)."""
     requests = frames["ehcp_requests"]
     caseload = frames["ehcp_caseload"]
     if requests.empty or caseload.empty:
@@ -425,7 +432,13 @@ def data_range(frames: dict[str, Any]) -> tuple[date, date]:
             "the requests and caseload datasets must hold at least one row each",
             hint="check the extract covers the period you are reporting on",
         )
-    return requests["received_date"].min().date(), caseload["month_end"].max().date()
+    starts = [requests["received_date"].min().date()]
+    for name in MONTHLY_SERIES:
+        frame = frames.get(name)
+        if frame is not None and not frame.empty and frame["month_end"].notna().any():
+            first = frame["month_end"].min().date()
+            starts.append(first.replace(day=1))
+    return max(starts), caseload["month_end"].max().date()
 
 
 def check_periods_in_data(
@@ -528,14 +541,9 @@ def write_benchmarks_cached(dfe_dir: Path | None, digest: str, cache: Path) -> P
     if target.is_file():
         return target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
-    if dfe_dir:
-        from sendreport.dfe import load_release
+    from sendreport.dfe.benchmarks import read_benchmarks
 
-        tidy = load_release(dfe_dir)
-    else:
-        from sendreport.dfe.published import published_benchmarks
-
-        tidy = published_benchmarks()
+    tidy = read_benchmarks(dfe_dir)
     tmp = target.with_name(f".{target.name}.{os.getpid()}")
     tidy.to_parquet(tmp, index=False)
     os.replace(tmp, target)

@@ -8,7 +8,7 @@ area, measure and period, with the publisher's suppression marker kept in ``stat
 - :func:`sendreport.dfe.tribunals.load_tribunals`: SEND Tribunal appeals and appeal rate
 - :func:`sendreport.dfe.nhs.load_nhs_waiting_lists`: NHS community health waiting lists
 - :func:`sendreport.dfe.neighbours.load_statistical_neighbours`: LAIT statistical neighbours
-- :func:`sendreport.dfe.published.published_benchmarks`: figures typed in, for use without files
+- :func:`sendreport.dfe.published.published_benchmarks`: DfE headline figures for every LA, shipped
 - :func:`sendreport.dfe.benchmarks.benchmarks_for`: England, region and neighbour comparators
 - :func:`sendreport.dfe.fetch.fetch_release`: download a release from explore-education-statistics
 """

@@ -24,6 +24,7 @@ Rows come latest period first, then England, region, neighbours, LA.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import pandas as pd
 
@@ -31,10 +32,38 @@ from sendreport.dfe._tidy import ENGLAND_CODE, TIDY_COLUMNS, finish_tidy
 from sendreport.exceptions import ParameterError
 from sendreport.reference import la_name, local_authority, statistical_neighbours
 
-__all__ = ["SN_LEVEL", "benchmarks_for", "neighbour_mean"]
+__all__ = ["SN_LEVEL", "benchmarks_for", "neighbour_mean", "read_benchmarks"]
 
 SN_LEVEL = "statistical neighbours"
 _ORDER = {"national": 0, "regional": 1, SN_LEVEL: 2, "la": 3}
+
+
+def read_benchmarks(dfe_dir: Path | None = None) -> pd.DataFrame:
+    """Every benchmark row a build may use, in the tidy shape.
+
+    Without ``dfe_dir``: the table shipped in the package
+    (:func:`sendreport.dfe.published.published_benchmarks`). With it: the release in that folder
+    (:func:`sendreport.dfe.release.load_release`) and, when the folder has it, the tribunal
+    appeal-rate sheet in ``supporting-files/``. ``source`` then names the folder and file read,
+    e.g. ``ehcp-2026/timeliness_20_week.csv (--dfe)``.
+    """
+    if dfe_dir is None:
+        from sendreport.dfe.published import published_benchmarks
+
+        return published_benchmarks()
+    from sendreport.dfe.published import TRIBUNAL_FILE
+    from sendreport.dfe.release import load_release
+    from sendreport.dfe.tribunals import load_tribunals
+
+    dfe_dir = Path(dfe_dir)
+    parts = [load_release(dfe_dir)]
+    root = dfe_dir.parent if dfe_dir.name == "data" else dfe_dir
+    tribunal = root / "supporting-files" / TRIBUNAL_FILE
+    if tribunal.is_file():
+        parts.append(load_tribunals(tribunal))
+    tidy = pd.concat(parts, ignore_index=True)
+    tidy["source"] = root.name + "/" + tidy["source"].astype("str") + " (--dfe)"
+    return finish_tidy(tidy)
 
 
 def neighbour_mean(

@@ -46,7 +46,7 @@ class FetchError(SendReportError):
 _OFFLINE_HINT = (
     "check the internet connection (and any proxy), or download the release by hand from "
     "explore-education-statistics ('Download all data'), unzip it and pass the folder with "
-    "--dfe; without --dfe the typed-in published benchmarks are used"
+    "--dfe; without --dfe the published benchmarks shipped in the package are used"
 )
 
 

@@ -1,241 +1,193 @@
-"""Published DfE figures typed in as facts, used as benchmarks when no ``--dfe`` folder is given.
+"""DfE's published headline figures for England, every region and every LA, shipped in the package.
+
+Used as the benchmarks when no ``--dfe`` folder is given, so every LA gets its own published
+figures, its region's, England's and its statistical neighbours' without downloading anything.
+``--dfe DIR`` replaces the table with a newer release read from DIR.
 
 Source: Department for Education, "Education, health and care plans", reporting year 2025
-(published June 2025, explore-education-statistics), files ``timeliness_20_week.csv``,
-``requests.csv`` and ``caseload.csv``; statistical neighbours from the DfE Local Authority
-Interactive Tool (May 2025). Crown copyright, Open Government Licence v3.0.
+(published June 2025, explore-education-statistics): ``data/timeliness_20_week.csv``,
+``data/requests.csv`` and ``data/caseload.csv``; and the supporting file "SEND Tribunals and
+appeal rate 2014-2024.csv" (Ministry of Justice / HMCTS with DfE). Crown copyright, Open
+Government Licence v3.0.
 
-The table was generated from those files with :func:`sendreport.dfe.release.load_release` and
-:func:`sendreport.dfe.benchmarks.neighbour_mean`, then typed in here; a test
-(``tests/dfe/test_published.py``) checks it still equals what the loader reads from the files.
+The table (``published_ehcp_2025.csv`` beside this module) holds the headline breakdown only:
 
-Coverage (the headline breakdown only):
-
-- areas: England (E92000001); Hertfordshire (919, E10000015) and its region East of England
-  (E12000006); Herefordshire (884, E06000019) and its region West Midlands (E12000005)
-- ``ehcp_20wk_pct_ex`` and ``ehcp_20wk_pct_inc``: % of new EHC plans issued within 20 weeks
-  excluding / including exceptions, calendar years 2019–2024, with the within-20-weeks count as
-  numerator and the plans issued as denominator (England 2023 excluding exceptions: 50.3%,
-  38,471 / 76,506)
-- ``ehcna_requests_received``: requests for an EHC needs assessment, 2019–2024
+- ``ehcp_20wk_pct_ex`` / ``ehcp_20wk_pct_inc``: % of new EHC plans issued within 20 weeks
+  excluding / including exceptions, as published, with the within-20-weeks count as numerator
+  and the plans issued as denominator (England 2023 excluding exceptions 50.3%, 38,471 / 76,506)
+- ``ehcna_requests_received``: initial requests for an EHC needs assessment received
 - ``ehcna_refusal_pct``: refused ÷ (refused + agreed to assess), computed from the published
-  counts; DfE did not publish the decisions to assess before 2023, so 2019–2022 carry status
-  ``x`` and no value
-- ``ehcp_caseload``: EHC plans maintained at the January census, January 2019–2025
-- ``ehcp_20wk_pct_ex`` for the statistical neighbours of 919 and of 884 (``area_code``
-  ``SN:919`` / ``SN:884``): the simple mean of the ten neighbours' published rates, with their
-  summed counts as numerator and denominator
+  counts (DfE did not publish decisions to assess before 2023: those years have status ``x``)
+- ``ehcp_caseload``: EHC plans maintained at the January census (January 2019–2025)
+- ``tribunal_appeal_rate_pct`` / ``tribunal_appeals``: SEND Tribunal appeals registered ÷ total
+  appealable decisions, as published (England and LAs; the sheet has no regions)
+
+calendar years 2019–2024. Statistical-neighbour figures are not stored: they are derived from the
+LA rows (:func:`sendreport.dfe.benchmarks.neighbour_mean`).
+
+Regenerate with ``python -m sendreport.dfe.published /path/to/ehcp-2025`` (the release folder);
+``tests/dfe/test_published_table.py`` checks the shipped file equals what that gives.
 """
 
 from __future__ import annotations
 
+import argparse
+import io
+from functools import cache
+from pathlib import Path
+
 import pandas as pd
 
-from sendreport.dfe._tidy import CALENDAR_YEAR, JANUARY_SNAPSHOT, finish_tidy
+from sendreport.dfe._tidy import CALENDAR_YEAR, ENGLAND_CODE, JANUARY_SNAPSHOT, finish_tidy
 
-__all__ = ["PUBLISHED_ROWS", "published_benchmarks"]
+__all__ = [
+    "PUBLISHED_CSV",
+    "PUBLISHED_MEASURES",
+    "SOURCE_RELEASE",
+    "build_published_table",
+    "published_benchmarks",
+    "write_published_table",
+]
 
-SOURCE_RELEASE = "DfE Education, health and care plans, reporting year 2025"
-_SNAPSHOT_MEASURES = frozenset({"ehcp_caseload"})
+PUBLISHED_CSV = Path(__file__).resolve().parent / "published_ehcp_2025.csv"
+SOURCE_RELEASE = "DfE Education, health and care plans, reporting year 2025 (published June 2025)"
+TRIBUNAL_FILE = "SEND Tribunals and appeal rate 2014-2024.csv"
+FIRST_YEAR = 2019
+# The file each measure is read from, named in every row's ``source``.
+SOURCE_FILES = {
+    "ehcp_20wk_pct_ex": "timeliness_20_week.csv",
+    "ehcp_20wk_pct_inc": "timeliness_20_week.csv",
+    "ehcna_requests_received": "requests.csv",
+    "ehcna_refusal_pct": "requests.csv",
+    "ehcp_caseload": "caseload.csv",
+    "tribunal_appeal_rate_pct": TRIBUNAL_FILE,
+    "tribunal_appeals": TRIBUNAL_FILE,
+}
+PUBLISHED_MEASURES = tuple(SOURCE_FILES)
+_HEADER = f"""\
+# DfE published headline figures: England (E92000001), regions (E12…) and LAs (DfE number).
+# Source: {SOURCE_RELEASE}, explore-education-statistics: data/timeliness_20_week.csv,
+#   data/requests.csv, data/caseload.csv and supporting-files/{TRIBUNAL_FILE}.
+# Crown copyright, Open Government Licence v3.0.
+# Generated by `python -m sendreport.dfe.published RELEASE_DIR`; do not edit by hand.
+"""
 
-# fmt: off
-# (area_code, area_name, level, la_code, measure, period, value, numerator, denominator,
-#  status, source file)
-PUBLISHED_ROWS: tuple[
-    tuple[
-        str, str, str, str | None, str, str, float | None, float | None, float | None,
-        str | None, str,
-    ],
-    ...,
-] = (
-    ("E92000001", "England", "national", None, "ehcp_20wk_pct_ex", "2019", 60.4, 29895.0, 49519.0, None, "timeliness_20_week.csv"),
-    ("E92000001", "England", "national", None, "ehcp_20wk_pct_ex", "2020", 58.0, 31446.0, 54175.0, None, "timeliness_20_week.csv"),
-    ("E92000001", "England", "national", None, "ehcp_20wk_pct_ex", "2021", 59.9, 34249.0, 57196.0, None, "timeliness_20_week.csv"),
-    ("E92000001", "England", "national", None, "ehcp_20wk_pct_ex", "2022", 49.2, 30536.0, 62108.0, None, "timeliness_20_week.csv"),
-    ("E92000001", "England", "national", None, "ehcp_20wk_pct_ex", "2023", 50.3, 38471.0, 76506.0, None, "timeliness_20_week.csv"),
-    ("E92000001", "England", "national", None, "ehcp_20wk_pct_ex", "2024", 46.4, 39407.0, 84866.0, None, "timeliness_20_week.csv"),
-    ("E92000001", "England", "national", None, "ehcp_20wk_pct_inc", "2019", 58.7, 31313.0, 53327.0, None, "timeliness_20_week.csv"),
-    ("E92000001", "England", "national", None, "ehcp_20wk_pct_inc", "2020", 55.6, 32863.0, 59097.0, None, "timeliness_20_week.csv"),
-    ("E92000001", "England", "national", None, "ehcp_20wk_pct_inc", "2021", 57.9, 35470.0, 61269.0, None, "timeliness_20_week.csv"),
-    ("E92000001", "England", "national", None, "ehcp_20wk_pct_inc", "2022", 47.7, 31226.0, 65512.0, None, "timeliness_20_week.csv"),
-    ("E92000001", "England", "national", None, "ehcp_20wk_pct_inc", "2023", 49.1, 39784.0, 80945.0, None, "timeliness_20_week.csv"),
-    ("E92000001", "England", "national", None, "ehcp_20wk_pct_inc", "2024", 45.9, 41448.0, 90392.0, None, "timeliness_20_week.csv"),
-    ("E92000001", "England", "national", None, "ehcna_requests_received", "2019", 82329.0, None, None, None, "requests.csv"),
-    ("E92000001", "England", "national", None, "ehcna_requests_received", "2020", 75951.0, None, None, None, "requests.csv"),
-    ("E92000001", "England", "national", None, "ehcna_requests_received", "2021", 93302.0, None, None, None, "requests.csv"),
-    ("E92000001", "England", "national", None, "ehcna_requests_received", "2022", 114482.0, None, None, None, "requests.csv"),
-    ("E92000001", "England", "national", None, "ehcna_requests_received", "2023", 138242.0, None, None, None, "requests.csv"),
-    ("E92000001", "England", "national", None, "ehcna_requests_received", "2024", 154489.0, None, None, None, "requests.csv"),
-    ("E92000001", "England", "national", None, "ehcna_refusal_pct", "2019", None, 18755.0, None, "x", "requests.csv"),
-    ("E92000001", "England", "national", None, "ehcna_refusal_pct", "2020", None, 16406.0, None, "x", "requests.csv"),
-    ("E92000001", "England", "national", None, "ehcna_refusal_pct", "2021", None, 20830.0, None, "x", "requests.csv"),
-    ("E92000001", "England", "national", None, "ehcna_refusal_pct", "2022", None, 25255.0, None, "x", "requests.csv"),
-    ("E92000001", "England", "national", None, "ehcna_refusal_pct", "2023", 26.276104847533418, 33141.0, 126126.0, None, "requests.csv"),
-    ("E92000001", "England", "national", None, "ehcna_refusal_pct", "2024", 27.790958594766103, 38889.0, 139934.0, None, "requests.csv"),
-    ("E92000001", "England", "national", None, "ehcp_caseload", "2019-01", 353995.0, None, None, None, "caseload.csv"),
-    ("E92000001", "England", "national", None, "ehcp_caseload", "2020-01", 390109.0, None, None, None, "caseload.csv"),
-    ("E92000001", "England", "national", None, "ehcp_caseload", "2021-01", 430697.0, None, None, None, "caseload.csv"),
-    ("E92000001", "England", "national", None, "ehcp_caseload", "2022-01", 473255.0, None, None, None, "caseload.csv"),
-    ("E92000001", "England", "national", None, "ehcp_caseload", "2023-01", 517048.0, None, None, None, "caseload.csv"),
-    ("E92000001", "England", "national", None, "ehcp_caseload", "2024-01", 576474.0, None, None, None, "caseload.csv"),
-    ("E92000001", "England", "national", None, "ehcp_caseload", "2025-01", 638745.0, None, None, None, "caseload.csv"),
-    ("E12000006", "East of England", "regional", None, "ehcp_20wk_pct_ex", "2019", 65.0, 3283.0, 5050.0, None, "timeliness_20_week.csv"),
-    ("E12000006", "East of England", "regional", None, "ehcp_20wk_pct_ex", "2020", 58.8, 3220.0, 5479.0, None, "timeliness_20_week.csv"),
-    ("E12000006", "East of England", "regional", None, "ehcp_20wk_pct_ex", "2021", 65.0, 4096.0, 6301.0, None, "timeliness_20_week.csv"),
-    ("E12000006", "East of England", "regional", None, "ehcp_20wk_pct_ex", "2022", 32.4, 1908.0, 5883.0, None, "timeliness_20_week.csv"),
-    ("E12000006", "East of England", "regional", None, "ehcp_20wk_pct_ex", "2023", 34.2, 2947.0, 8605.0, None, "timeliness_20_week.csv"),
-    ("E12000006", "East of England", "regional", None, "ehcp_20wk_pct_ex", "2024", 39.6, 3688.0, 9315.0, None, "timeliness_20_week.csv"),
-    ("E12000006", "East of England", "regional", None, "ehcp_20wk_pct_inc", "2019", 63.5, 3431.0, 5404.0, None, "timeliness_20_week.csv"),
-    ("E12000006", "East of England", "regional", None, "ehcp_20wk_pct_inc", "2020", 55.7, 3462.0, 6214.0, None, "timeliness_20_week.csv"),
-    ("E12000006", "East of England", "regional", None, "ehcp_20wk_pct_inc", "2021", 62.9, 4313.0, 6861.0, None, "timeliness_20_week.csv"),
-    ("E12000006", "East of England", "regional", None, "ehcp_20wk_pct_inc", "2022", 30.8, 1926.0, 6245.0, None, "timeliness_20_week.csv"),
-    ("E12000006", "East of England", "regional", None, "ehcp_20wk_pct_inc", "2023", 32.9, 3073.0, 9341.0, None, "timeliness_20_week.csv"),
-    ("E12000006", "East of England", "regional", None, "ehcp_20wk_pct_inc", "2024", 39.3, 3916.0, 9975.0, None, "timeliness_20_week.csv"),
-    ("E12000006", "East of England", "regional", None, "ehcna_requests_received", "2019", 9430.0, None, None, None, "requests.csv"),
-    ("E12000006", "East of England", "regional", None, "ehcna_requests_received", "2020", 8293.0, None, None, None, "requests.csv"),
-    ("E12000006", "East of England", "regional", None, "ehcna_requests_received", "2021", 11244.0, None, None, None, "requests.csv"),
-    ("E12000006", "East of England", "regional", None, "ehcna_requests_received", "2022", 13711.0, None, None, None, "requests.csv"),
-    ("E12000006", "East of England", "regional", None, "ehcna_requests_received", "2023", 16580.0, None, None, None, "requests.csv"),
-    ("E12000006", "East of England", "regional", None, "ehcna_requests_received", "2024", 18728.0, None, None, None, "requests.csv"),
-    ("E12000006", "East of England", "regional", None, "ehcna_refusal_pct", "2019", None, 2819.0, None, "x", "requests.csv"),
-    ("E12000006", "East of England", "regional", None, "ehcna_refusal_pct", "2020", None, 2222.0, None, "x", "requests.csv"),
-    ("E12000006", "East of England", "regional", None, "ehcna_refusal_pct", "2021", None, 2902.0, None, "x", "requests.csv"),
-    ("E12000006", "East of England", "regional", None, "ehcna_refusal_pct", "2022", None, 3170.0, None, "x", "requests.csv"),
-    ("E12000006", "East of England", "regional", None, "ehcna_refusal_pct", "2023", 23.835541592678595, 3490.0, 14642.0, None, "requests.csv"),
-    ("E12000006", "East of England", "regional", None, "ehcna_refusal_pct", "2024", 21.369830121856054, 3560.0, 16659.0, None, "requests.csv"),
-    ("E12000006", "East of England", "regional", None, "ehcp_caseload", "2019-01", 39596.0, None, None, None, "caseload.csv"),
-    ("E12000006", "East of England", "regional", None, "ehcp_caseload", "2020-01", 43205.0, None, None, None, "caseload.csv"),
-    ("E12000006", "East of England", "regional", None, "ehcp_caseload", "2021-01", 48023.0, None, None, None, "caseload.csv"),
-    ("E12000006", "East of England", "regional", None, "ehcp_caseload", "2022-01", 53263.0, None, None, None, "caseload.csv"),
-    ("E12000006", "East of England", "regional", None, "ehcp_caseload", "2023-01", 57481.0, None, None, None, "caseload.csv"),
-    ("E12000006", "East of England", "regional", None, "ehcp_caseload", "2024-01", 65552.0, None, None, None, "caseload.csv"),
-    ("E12000006", "East of England", "regional", None, "ehcp_caseload", "2025-01", 72487.0, None, None, None, "caseload.csv"),
-    ("E10000015", "Hertfordshire", "la", "919", "ehcp_20wk_pct_ex", "2019", 87.9, 888.0, 1010.0, None, "timeliness_20_week.csv"),
-    ("E10000015", "Hertfordshire", "la", "919", "ehcp_20wk_pct_ex", "2020", 78.7, 826.0, 1049.0, None, "timeliness_20_week.csv"),
-    ("E10000015", "Hertfordshire", "la", "919", "ehcp_20wk_pct_ex", "2021", 78.0, 1048.0, 1344.0, None, "timeliness_20_week.csv"),
-    ("E10000015", "Hertfordshire", "la", "919", "ehcp_20wk_pct_ex", "2022", 32.6, 502.0, 1541.0, None, "timeliness_20_week.csv"),
-    ("E10000015", "Hertfordshire", "la", "919", "ehcp_20wk_pct_ex", "2023", 40.2, 525.0, 1306.0, None, "timeliness_20_week.csv"),
-    ("E10000015", "Hertfordshire", "la", "919", "ehcp_20wk_pct_ex", "2024", 56.3, 957.0, 1699.0, None, "timeliness_20_week.csv"),
-    ("E10000015", "Hertfordshire", "la", "919", "ehcp_20wk_pct_inc", "2019", 87.1, 989.0, 1135.0, None, "timeliness_20_week.csv"),
-    ("E10000015", "Hertfordshire", "la", "919", "ehcp_20wk_pct_inc", "2020", 78.8, 922.0, 1170.0, None, "timeliness_20_week.csv"),
-    ("E10000015", "Hertfordshire", "la", "919", "ehcp_20wk_pct_inc", "2021", 76.6, 1135.0, 1482.0, None, "timeliness_20_week.csv"),
-    ("E10000015", "Hertfordshire", "la", "919", "ehcp_20wk_pct_inc", "2022", 32.3, 512.0, 1585.0, None, "timeliness_20_week.csv"),
-    ("E10000015", "Hertfordshire", "la", "919", "ehcp_20wk_pct_inc", "2023", 41.5, 566.0, 1363.0, None, "timeliness_20_week.csv"),
-    ("E10000015", "Hertfordshire", "la", "919", "ehcp_20wk_pct_inc", "2024", 55.2, 984.0, 1781.0, None, "timeliness_20_week.csv"),
-    ("E10000015", "Hertfordshire", "la", "919", "ehcna_requests_received", "2019", 1647.0, None, None, None, "requests.csv"),
-    ("E10000015", "Hertfordshire", "la", "919", "ehcna_requests_received", "2020", 1681.0, None, None, None, "requests.csv"),
-    ("E10000015", "Hertfordshire", "la", "919", "ehcna_requests_received", "2021", 2165.0, None, None, None, "requests.csv"),
-    ("E10000015", "Hertfordshire", "la", "919", "ehcna_requests_received", "2022", 2695.0, None, None, None, "requests.csv"),
-    ("E10000015", "Hertfordshire", "la", "919", "ehcna_requests_received", "2023", 2849.0, None, None, None, "requests.csv"),
-    ("E10000015", "Hertfordshire", "la", "919", "ehcna_requests_received", "2024", 3343.0, None, None, None, "requests.csv"),
-    ("E10000015", "Hertfordshire", "la", "919", "ehcna_refusal_pct", "2019", None, 406.0, None, "x", "requests.csv"),
-    ("E10000015", "Hertfordshire", "la", "919", "ehcna_refusal_pct", "2020", None, 395.0, None, "x", "requests.csv"),
-    ("E10000015", "Hertfordshire", "la", "919", "ehcna_refusal_pct", "2021", None, 496.0, None, "x", "requests.csv"),
-    ("E10000015", "Hertfordshire", "la", "919", "ehcna_refusal_pct", "2022", None, 714.0, None, "x", "requests.csv"),
-    ("E10000015", "Hertfordshire", "la", "919", "ehcna_refusal_pct", "2023", 32.576350822239625, 832.0, 2554.0, None, "requests.csv"),
-    ("E10000015", "Hertfordshire", "la", "919", "ehcna_refusal_pct", "2024", 25.91106653293213, 775.0, 2991.0, None, "requests.csv"),
-    ("E10000015", "Hertfordshire", "la", "919", "ehcp_caseload", "2019-01", 6328.0, None, None, None, "caseload.csv"),
-    ("E10000015", "Hertfordshire", "la", "919", "ehcp_caseload", "2020-01", 7202.0, None, None, None, "caseload.csv"),
-    ("E10000015", "Hertfordshire", "la", "919", "ehcp_caseload", "2021-01", 8338.0, None, None, None, "caseload.csv"),
-    ("E10000015", "Hertfordshire", "la", "919", "ehcp_caseload", "2022-01", 9422.0, None, None, None, "caseload.csv"),
-    ("E10000015", "Hertfordshire", "la", "919", "ehcp_caseload", "2023-01", 10486.0, None, None, None, "caseload.csv"),
-    ("E10000015", "Hertfordshire", "la", "919", "ehcp_caseload", "2024-01", 11897.0, None, None, None, "caseload.csv"),
-    ("E10000015", "Hertfordshire", "la", "919", "ehcp_caseload", "2025-01", 12920.0, None, None, None, "caseload.csv"),
-    ("E12000005", "West Midlands", "regional", None, "ehcp_20wk_pct_ex", "2019", 53.7, 2559.0, 4766.0, None, "timeliness_20_week.csv"),
-    ("E12000005", "West Midlands", "regional", None, "ehcp_20wk_pct_ex", "2020", 50.0, 2833.0, 5667.0, None, "timeliness_20_week.csv"),
-    ("E12000005", "West Midlands", "regional", None, "ehcp_20wk_pct_ex", "2021", 62.6, 3303.0, 5273.0, None, "timeliness_20_week.csv"),
-    ("E12000005", "West Midlands", "regional", None, "ehcp_20wk_pct_ex", "2022", 50.1, 3010.0, 6006.0, None, "timeliness_20_week.csv"),
-    ("E12000005", "West Midlands", "regional", None, "ehcp_20wk_pct_ex", "2023", 49.5, 3912.0, 7908.0, None, "timeliness_20_week.csv"),
-    ("E12000005", "West Midlands", "regional", None, "ehcp_20wk_pct_ex", "2024", 42.3, 3767.0, 8906.0, None, "timeliness_20_week.csv"),
-    ("E12000005", "West Midlands", "regional", None, "ehcp_20wk_pct_inc", "2019", 52.8, 2683.0, 5081.0, None, "timeliness_20_week.csv"),
-    ("E12000005", "West Midlands", "regional", None, "ehcp_20wk_pct_inc", "2020", 50.6, 3084.0, 6090.0, None, "timeliness_20_week.csv"),
-    ("E12000005", "West Midlands", "regional", None, "ehcp_20wk_pct_inc", "2021", 60.1, 3469.0, 5775.0, None, "timeliness_20_week.csv"),
-    ("E12000005", "West Midlands", "regional", None, "ehcp_20wk_pct_inc", "2022", 48.9, 3168.0, 6480.0, None, "timeliness_20_week.csv"),
-    ("E12000005", "West Midlands", "regional", None, "ehcp_20wk_pct_inc", "2023", 48.4, 4144.0, 8562.0, None, "timeliness_20_week.csv"),
-    ("E12000005", "West Midlands", "regional", None, "ehcp_20wk_pct_inc", "2024", 41.0, 3920.0, 9558.0, None, "timeliness_20_week.csv"),
-    ("E12000005", "West Midlands", "regional", None, "ehcna_requests_received", "2019", 8131.0, None, None, None, "requests.csv"),
-    ("E12000005", "West Midlands", "regional", None, "ehcna_requests_received", "2020", 7452.0, None, None, None, "requests.csv"),
-    ("E12000005", "West Midlands", "regional", None, "ehcna_requests_received", "2021", 8884.0, None, None, None, "requests.csv"),
-    ("E12000005", "West Midlands", "regional", None, "ehcna_requests_received", "2022", 11827.0, None, None, None, "requests.csv"),
-    ("E12000005", "West Midlands", "regional", None, "ehcna_requests_received", "2023", 15080.0, None, None, None, "requests.csv"),
-    ("E12000005", "West Midlands", "regional", None, "ehcna_requests_received", "2024", 16161.0, None, None, None, "requests.csv"),
-    ("E12000005", "West Midlands", "regional", None, "ehcna_refusal_pct", "2019", None, 1996.0, None, "x", "requests.csv"),
-    ("E12000005", "West Midlands", "regional", None, "ehcna_refusal_pct", "2020", None, 1930.0, None, "x", "requests.csv"),
-    ("E12000005", "West Midlands", "regional", None, "ehcna_refusal_pct", "2021", None, 2092.0, None, "x", "requests.csv"),
-    ("E12000005", "West Midlands", "regional", None, "ehcna_refusal_pct", "2022", None, 3209.0, None, "x", "requests.csv"),
-    ("E12000005", "West Midlands", "regional", None, "ehcna_refusal_pct", "2023", 30.28030578813251, 4159.0, 13735.0, None, "requests.csv"),
-    ("E12000005", "West Midlands", "regional", None, "ehcna_refusal_pct", "2024", 32.075987426540934, 4694.0, 14634.0, None, "requests.csv"),
-    ("E12000005", "West Midlands", "regional", None, "ehcp_caseload", "2019-01", 39570.0, None, None, None, "caseload.csv"),
-    ("E12000005", "West Midlands", "regional", None, "ehcp_caseload", "2020-01", 41897.0, None, None, None, "caseload.csv"),
-    ("E12000005", "West Midlands", "regional", None, "ehcp_caseload", "2021-01", 46127.0, None, None, None, "caseload.csv"),
-    ("E12000005", "West Midlands", "regional", None, "ehcp_caseload", "2022-01", 49505.0, None, None, None, "caseload.csv"),
-    ("E12000005", "West Midlands", "regional", None, "ehcp_caseload", "2023-01", 52986.0, None, None, None, "caseload.csv"),
-    ("E12000005", "West Midlands", "regional", None, "ehcp_caseload", "2024-01", 59551.0, None, None, None, "caseload.csv"),
-    ("E12000005", "West Midlands", "regional", None, "ehcp_caseload", "2025-01", 66710.0, None, None, None, "caseload.csv"),
-    ("E06000019", "Herefordshire, County of", "la", "884", "ehcp_20wk_pct_ex", "2019", 90.1, 118.0, 131.0, None, "timeliness_20_week.csv"),
-    ("E06000019", "Herefordshire, County of", "la", "884", "ehcp_20wk_pct_ex", "2020", 91.0, 121.0, 133.0, None, "timeliness_20_week.csv"),
-    ("E06000019", "Herefordshire, County of", "la", "884", "ehcp_20wk_pct_ex", "2021", 85.5, 141.0, 165.0, None, "timeliness_20_week.csv"),
-    ("E06000019", "Herefordshire, County of", "la", "884", "ehcp_20wk_pct_ex", "2022", 74.7, 121.0, 162.0, None, "timeliness_20_week.csv"),
-    ("E06000019", "Herefordshire, County of", "la", "884", "ehcp_20wk_pct_ex", "2023", 77.1, 222.0, 288.0, None, "timeliness_20_week.csv"),
-    ("E06000019", "Herefordshire, County of", "la", "884", "ehcp_20wk_pct_ex", "2024", 67.6, 225.0, 333.0, None, "timeliness_20_week.csv"),
-    ("E06000019", "Herefordshire, County of", "la", "884", "ehcp_20wk_pct_inc", "2019", 90.1, 118.0, 131.0, None, "timeliness_20_week.csv"),
-    ("E06000019", "Herefordshire, County of", "la", "884", "ehcp_20wk_pct_inc", "2020", 91.0, 121.0, 133.0, None, "timeliness_20_week.csv"),
-    ("E06000019", "Herefordshire, County of", "la", "884", "ehcp_20wk_pct_inc", "2021", 84.1, 164.0, 195.0, None, "timeliness_20_week.csv"),
-    ("E06000019", "Herefordshire, County of", "la", "884", "ehcp_20wk_pct_inc", "2022", 74.7, 121.0, 162.0, None, "timeliness_20_week.csv"),
-    ("E06000019", "Herefordshire, County of", "la", "884", "ehcp_20wk_pct_inc", "2023", 77.1, 222.0, 288.0, None, "timeliness_20_week.csv"),
-    ("E06000019", "Herefordshire, County of", "la", "884", "ehcp_20wk_pct_inc", "2024", 67.4, 225.0, 334.0, None, "timeliness_20_week.csv"),
-    ("E06000019", "Herefordshire, County of", "la", "884", "ehcna_requests_received", "2019", 220.0, None, None, None, "requests.csv"),
-    ("E06000019", "Herefordshire, County of", "la", "884", "ehcna_requests_received", "2020", 227.0, None, None, None, "requests.csv"),
-    ("E06000019", "Herefordshire, County of", "la", "884", "ehcna_requests_received", "2021", 277.0, None, None, None, "requests.csv"),
-    ("E06000019", "Herefordshire, County of", "la", "884", "ehcna_requests_received", "2022", 305.0, None, None, None, "requests.csv"),
-    ("E06000019", "Herefordshire, County of", "la", "884", "ehcna_requests_received", "2023", 401.0, None, None, None, "requests.csv"),
-    ("E06000019", "Herefordshire, County of", "la", "884", "ehcna_requests_received", "2024", 531.0, None, None, None, "requests.csv"),
-    ("E06000019", "Herefordshire, County of", "la", "884", "ehcna_refusal_pct", "2019", None, 88.0, None, "x", "requests.csv"),
-    ("E06000019", "Herefordshire, County of", "la", "884", "ehcna_refusal_pct", "2020", None, 76.0, None, "x", "requests.csv"),
-    ("E06000019", "Herefordshire, County of", "la", "884", "ehcna_refusal_pct", "2021", None, 74.0, None, "x", "requests.csv"),
-    ("E06000019", "Herefordshire, County of", "la", "884", "ehcna_refusal_pct", "2022", None, 92.0, None, "x", "requests.csv"),
-    ("E06000019", "Herefordshire, County of", "la", "884", "ehcna_refusal_pct", "2023", 23.415977961432507, 85.0, 363.0, None, "requests.csv"),
-    ("E06000019", "Herefordshire, County of", "la", "884", "ehcna_refusal_pct", "2024", 23.376623376623378, 108.0, 462.0, None, "requests.csv"),
-    ("E06000019", "Herefordshire, County of", "la", "884", "ehcp_caseload", "2019-01", 939.0, None, None, None, "caseload.csv"),
-    ("E06000019", "Herefordshire, County of", "la", "884", "ehcp_caseload", "2020-01", 1002.0, None, None, None, "caseload.csv"),
-    ("E06000019", "Herefordshire, County of", "la", "884", "ehcp_caseload", "2021-01", 1055.0, None, None, None, "caseload.csv"),
-    ("E06000019", "Herefordshire, County of", "la", "884", "ehcp_caseload", "2022-01", 1182.0, None, None, None, "caseload.csv"),
-    ("E06000019", "Herefordshire, County of", "la", "884", "ehcp_caseload", "2023-01", 1284.0, None, None, None, "caseload.csv"),
-    ("E06000019", "Herefordshire, County of", "la", "884", "ehcp_caseload", "2024-01", 1461.0, None, None, None, "caseload.csv"),
-    ("E06000019", "Herefordshire, County of", "la", "884", "ehcp_caseload", "2025-01", 1717.0, None, None, None, "caseload.csv"),
-    ("SN:919", "Statistical neighbours of Hertfordshire (mean)", "statistical neighbours", None, "ehcp_20wk_pct_ex", "2019", 63.11, 2714.0, 4906.0, None, "timeliness_20_week.csv"),
-    ("SN:919", "Statistical neighbours of Hertfordshire (mean)", "statistical neighbours", None, "ehcp_20wk_pct_ex", "2020", 60.46, 2696.0, 5577.0, None, "timeliness_20_week.csv"),
-    ("SN:919", "Statistical neighbours of Hertfordshire (mean)", "statistical neighbours", None, "ehcp_20wk_pct_ex", "2021", 52.55, 2569.0, 6477.0, None, "timeliness_20_week.csv"),
-    ("SN:919", "Statistical neighbours of Hertfordshire (mean)", "statistical neighbours", None, "ehcp_20wk_pct_ex", "2022", 34.766666666666666, 2751.0, 7476.0, "partial", "timeliness_20_week.csv"),
-    ("SN:919", "Statistical neighbours of Hertfordshire (mean)", "statistical neighbours", None, "ehcp_20wk_pct_ex", "2023", 49.31, 4121.0, 7652.0, None, "timeliness_20_week.csv"),
-    ("SN:919", "Statistical neighbours of Hertfordshire (mean)", "statistical neighbours", None, "ehcp_20wk_pct_ex", "2024", 37.760000000000005, 2732.0, 8244.0, None, "timeliness_20_week.csv"),
-    ("SN:884", "Statistical neighbours of Herefordshire, County of (mean)", "statistical neighbours", None, "ehcp_20wk_pct_ex", "2019", 52.08888888888889, 2532.0, 4922.0, "partial", "timeliness_20_week.csv"),
-    ("SN:884", "Statistical neighbours of Herefordshire, County of (mean)", "statistical neighbours", None, "ehcp_20wk_pct_ex", "2020", 58.599999999999994, 3516.0, 6562.0, "partial", "timeliness_20_week.csv"),
-    ("SN:884", "Statistical neighbours of Herefordshire, County of (mean)", "statistical neighbours", None, "ehcp_20wk_pct_ex", "2021", 72.73333333333333, 4075.0, 5588.0, "partial", "timeliness_20_week.csv"),
-    ("SN:884", "Statistical neighbours of Herefordshire, County of (mean)", "statistical neighbours", None, "ehcp_20wk_pct_ex", "2022", 57.12222222222223, 3177.0, 5460.0, "partial", "timeliness_20_week.csv"),
-    ("SN:884", "Statistical neighbours of Herefordshire, County of (mean)", "statistical neighbours", None, "ehcp_20wk_pct_ex", "2023", 51.17, 3976.0, 7779.0, None, "timeliness_20_week.csv"),
-    ("SN:884", "Statistical neighbours of Herefordshire, County of (mean)", "statistical neighbours", None, "ehcp_20wk_pct_ex", "2024", 49.85000000000001, 3755.0, 8849.0, None, "timeliness_20_week.csv"),
-)
-# fmt: on
+
+def build_published_table(release_dir: Path) -> pd.DataFrame:
+    """The compact table from a release folder: one row per area, measure and period."""
+    from sendreport.dfe.release import load_release
+    from sendreport.dfe.tribunals import load_tribunals
+
+    tidy = load_release(release_dir, files=("timeliness_20_week", "requests", "caseload"))
+    tribunal = Path(release_dir) / "supporting-files" / TRIBUNAL_FILE
+    if tribunal.is_file():
+        tidy = pd.concat([tidy, load_tribunals(tribunal)], ignore_index=True)
+    tidy = tidy[tidy["measure"].isin(PUBLISHED_MEASURES)]
+    tidy = tidy[pd.to_numeric(tidy["period"].str[:4]) >= FIRST_YEAR]
+    table = pd.DataFrame(
+        {
+            "area": tidy["la_code"].where(tidy["level"] == "la", tidy["area_code"]),
+            "measure": tidy["measure"],
+            "period": tidy["period"],
+            "value": tidy["value"].round(10),
+            "numerator": tidy["numerator"],
+            "denominator": tidy["denominator"],
+            "status": tidy["status"],
+        }
+    )
+    table = table.dropna(subset=["area"])
+    order = {m: i for i, m in enumerate(PUBLISHED_MEASURES)}
+    table = table.assign(_m=table["measure"].map(order), _lvl=table["area"].str.len() != 3)
+    table = table.sort_values(["_m", "period", "_lvl", "area"], ascending=[True, True, False, True])
+    return table.drop(columns=["_m", "_lvl"]).reset_index(drop=True)
+
+
+def render_published_table(table: pd.DataFrame) -> str:
+    """The CSV text of the table, with its source header: byte-stable."""
+    buffer = io.StringIO()
+    table.to_csv(buffer, index=False, float_format="%.10g", lineterminator="\n")
+    return _HEADER + buffer.getvalue()
+
+
+def write_published_table(release_dir: Path, path: Path = PUBLISHED_CSV) -> Path:
+    """Regenerate the shipped table from ``release_dir``."""
+    path.write_text(render_published_table(build_published_table(release_dir)), encoding="utf-8")
+    _read_table.cache_clear()
+    _published.cache_clear()
+    return path
+
+
+@cache
+def _read_table() -> pd.DataFrame:
+    return pd.read_csv(
+        PUBLISHED_CSV,
+        comment="#",
+        dtype={"area": "str", "measure": "str", "period": "str", "status": "str"},
+        keep_default_na=False,
+        na_values=[""],
+    )
 
 
 def published_benchmarks() -> pd.DataFrame:
-    """The typed-in published figures as a tidy frame (same columns as the loaders)."""
-    columns = [
-        "area_code",
-        "area_name",
-        "level",
-        "la_code",
-        "measure",
-        "period",
-        "value",
-        "numerator",
-        "denominator",
-        "status",
-        "source",
-    ]
-    frame = pd.DataFrame(list(PUBLISHED_ROWS), columns=columns)
-    frame["period_basis"] = [
-        JANUARY_SNAPSHOT if m in _SNAPSHOT_MEASURES else CALENDAR_YEAR for m in frame["measure"]
-    ]
+    """The shipped table as the tidy frame every DfE loader returns.
+
+    ``source`` names the file as read: ``published_ehcp_2025.csv (DfE …, reporting year 2025:
+    timeliness_20_week.csv)``, so a figure's audit trail says both what the package read and
+    where DfE published it.
+    """
+    return _published().copy()
+
+
+@cache
+def _published() -> pd.DataFrame:
+    from sendreport.reference import _authorities
+
+    raw = _read_table()
+    las = _authorities()
+    regions = {la.region_code: la.region_name for la in las.values()}
+    is_la = raw["area"].str.len() == 3
+    known_la = raw["area"].map(lambda a: a in las)
+    raw = raw[~is_la | known_la]  # an LA since merged away would have no reference row
+    is_la = raw["area"].str.len() == 3
+    frame = pd.DataFrame(
+        {
+            "area_code": [
+                las[a].ons_code if la else a for a, la in zip(raw["area"], is_la, strict=True)
+            ],
+            "area_name": [
+                las[a].la_name if la else ("England" if a == ENGLAND_CODE else regions.get(a))
+                for a, la in zip(raw["area"], is_la, strict=True)
+            ],
+            "level": [
+                "la" if la else ("national" if a == ENGLAND_CODE else "regional")
+                for a, la in zip(raw["area"], is_la, strict=True)
+            ],
+            "la_code": raw["area"].where(is_la),
+            "measure": raw["measure"],
+            "period": raw["period"],
+            "period_basis": [
+                JANUARY_SNAPSHOT if m == "ehcp_caseload" else CALENDAR_YEAR for m in raw["measure"]
+            ],
+            "value": raw["value"],
+            "numerator": raw["numerator"],
+            "denominator": raw["denominator"],
+            "status": raw["status"],
+            "source": [
+                f"{PUBLISHED_CSV.name} ({SOURCE_RELEASE}: {SOURCE_FILES[m]})"
+                for m in raw["measure"]
+            ],
+        }
+    )
     return finish_tidy(frame)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("release_dir", type=Path, help="the DfE EHC plans release folder")
+    parser.add_argument("--out", type=Path, default=PUBLISHED_CSV)
+    args = parser.parse_args(argv)
+    print(write_published_table(args.release_dir, args.out))
+
+
+if __name__ == "__main__":
+    main()

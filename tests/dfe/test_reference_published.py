@@ -10,11 +10,8 @@ import pandas as pd
 import pytest
 
 from sendreport import reference
-from sendreport.dfe.benchmarks import benchmarks_for, neighbour_mean
-from sendreport.dfe.published import published_benchmarks
+from sendreport.dfe.benchmarks import benchmarks_for
 from sendreport.exceptions import ParameterError
-
-from .conftest import pick
 
 
 def test_reference_accessors() -> None:
@@ -59,42 +56,6 @@ def test_local_authorities_table_matches_release(release_tidy: pd.DataFrame) -> 
     for row in las.itertuples():
         assert reference.la_name(row.la_code) == row.area_name
         assert reference.ons_code(row.la_code) == row.area_code
-
-
-@pytest.mark.shared_data
-def test_published_table_equals_loader(release_tidy: pd.DataFrame) -> None:
-    typed = published_benchmarks()
-    assert tuple(typed.columns) == tuple(release_tidy.columns)
-    key = ["area_code", "measure", "period"]
-    sn = pd.concat([neighbour_mean(release_tidy, la, "ehcp_20wk_pct_ex") for la in ("919", "884")])
-    loaded = pd.concat([release_tidy, sn], ignore_index=True)
-    merged = typed.merge(loaded, on=key, how="left", suffixes=("", "_file"), indicator=True)
-    assert (merged["_merge"] == "both").all()
-    for col in ("value", "numerator", "denominator"):
-        same = (merged[col] - merged[f"{col}_file"]).abs().lt(1e-9) | (
-            merged[col].isna() & merged[f"{col}_file"].isna()
-        )
-        assert same.all(), merged.loc[~same, [*key, col, f"{col}_file"]]
-    for col in ("status", "period_basis", "area_name", "level", "la_code", "source"):
-        same = (merged[col] == merged[f"{col}_file"]) | (
-            merged[col].isna() & merged[f"{col}_file"].isna()
-        )
-        assert same.all(), col
-    # Coverage promised in the module docstring.
-    england = typed[typed["area_code"] == "E92000001"]
-    assert set(england.loc[england["measure"] == "ehcp_20wk_pct_ex", "period"]) == {
-        str(y) for y in range(2019, 2025)
-    }
-    assert len(england[england["measure"] == "ehcp_caseload"]) == 7
-    herts = pick(typed, "ehcp_20wk_pct_ex", "2023", la="919")
-    assert (herts["value"], herts["numerator"], herts["denominator"]) == (40.2, 525, 1306)
-
-
-def test_published_table_stands_alone() -> None:
-    typed = published_benchmarks()
-    bench = benchmarks_for(typed, "884", "ehcp_20wk_pct_ex")
-    assert list(bench["area_code"][:3]) == ["E92000001", "E12000005", "SN:884"]
-    assert bench["period"].iloc[0] == "2024"
 
 
 @pytest.mark.shared_data
