@@ -26,6 +26,7 @@ class Basis(StrEnum):
 
     FY_QUARTER = "financial-year quarter"
     FINANCIAL_YEAR = "financial year"
+    FINANCIAL_YTD = "financial year to date"
     CALENDAR_YEAR = "calendar year"
     CALENDAR_YTD = "calendar year to date"
     ROLLING_12M = "rolling 12 months"
@@ -155,6 +156,8 @@ class Period:
             return Period.financial_year(self.fy_start_year - 1)
         if self.basis is Basis.CALENDAR_YTD:
             return Period.calendar_ytd(_shift_year(self.end, -1))
+        if self.basis is Basis.FINANCIAL_YTD:
+            return Period.financial_ytd(_shift_year(self.end, -1))
         if self.basis is Basis.ROLLING_12M:
             return Period.rolling_12_months(_shift_year(self.end, -1))
         if self.basis is Basis.MONTH:
@@ -173,6 +176,23 @@ class Period:
         start = _add_months(date(end.year, end.month, 1), -11)
         label = f"{start:%B %Y} to {end:%B %Y}"
         return cls(start, end, Basis.ROLLING_12M, label)
+
+    @classmethod
+    def financial_ytd(cls, end: date) -> Period:
+        """1 April of ``end``'s financial year to ``end``: the financial year *to date*.
+
+        A Q1–Q3 report states its financial year this way, so no figure counts a day after
+        the quarter; at the end of Q4 it is the whole financial year (basis "financial year").
+        """
+        fy = end.year if end.month >= 4 else end.year - 1
+        if (end.month, end.day) == (3, 31):
+            return cls.financial_year(fy)
+        label = f"{fy}-{(fy + 1) % 100:02d} to {end.isoformat()}"
+        return cls(date(fy, 4, 1), end, Basis.FINANCIAL_YTD, label)
+
+    def financial_year_to_date(self) -> Period:
+        """This period's financial year up to this period's end (see :meth:`financial_ytd`)."""
+        return Period.financial_ytd(self.end)
 
     def financial_year_of(self) -> Period:
         return Period.financial_year(self.fy_start_year)
@@ -211,6 +231,19 @@ class Period:
                 return f"{self.start:%B %Y}"
             return f"{self.start:%B}–{self.end:%B %Y}"
         return f"{self.start:%B %Y}–{self.end:%B %Y}"
+
+    @property
+    def fy_words(self) -> str:
+        """A financial-year period in words that say how much of the year it covers:
+        "April–June 2024, the first quarter of 2024-25"; "the 2024-25 financial year
+        (April 2024–March 2025)"."""
+        fy = f"{self.fy_start_year}-{(self.fy_start_year + 1) % 100:02d}"
+        if self.basis is Basis.FINANCIAL_YEAR:
+            return f"the {fy} financial year ({self.span})"
+        months = (self.end.year * 12 + self.end.month) - (self.start.year * 12 + self.start.month)
+        part = {2: "the first quarter", 5: "the first half", 8: "the first three quarters"}
+        share = part.get(months, f"the first {months + 1} months")
+        return f"{self.span}, {share} of {fy}"
 
     def describe(self) -> str:
         """Span and basis together, the form printed beside a figure."""

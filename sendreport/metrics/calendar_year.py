@@ -333,13 +333,15 @@ def ehcna_refusal_pct_cy(
             printed request_not_assess_pc divides by all requests received instead
             (Hertfordshire 2023: 29.2%, against 32.6% of decisions)
         period basis: calendar year, by date received (a cohort; the local
-            ehcna_refusal_pct counts decisions by the date they were made)
-        exclusions: withdrawn and undecided requests
+            ehcna_refusal_pct counts decisions by the date they were made); decisions as
+            known at 31 December (as_at), so the figure never changes after the year ends
+        exclusions: withdrawn requests, and requests undecided at 31 December (DfE's
+            collection in January may count decisions made early in January)
         source: EHCP requests extract, aggregated as in DfE, Education, health and care
             plans (SEN2), requests.csv
     """
     cy = calendar_year_period(period)
-    agg = dfe_calendar_year_aggregates(requests, cy, as_at=as_at)
+    agg = dfe_calendar_year_aggregates(requests, cy, as_at=as_at or cy.end)
     refused = agg["requests_decided_not_to_assess"]
     return pct_measure(
         "ehcna_refusal_pct_cy",
@@ -366,13 +368,14 @@ def ehcna_decision_6wk_pct_cy(
             no more than 42 days after receipt (request_outcome_six_weeks)
         denominator: requests received in the calendar year decided (assess or
             not_assess), within or after 6 weeks
-        period basis: calendar year, by date received (a cohort)
-        exclusions: withdrawn and undecided requests
+        period basis: calendar year, by date received (a cohort); decisions as known at
+            31 December (as_at), so the figure never changes after the year ends
+        exclusions: withdrawn requests, and requests undecided at 31 December
         source: EHCP requests extract, aggregated as in DfE, Education, health and care
             plans (SEN2), requests.csv (request_outcome_six_weeks_pc)
     """
     cy = calendar_year_period(period)
-    agg = dfe_calendar_year_aggregates(requests, cy, as_at=as_at)
+    agg = dfe_calendar_year_aggregates(requests, cy, as_at=as_at or cy.end)
     within, over = agg["request_outcome_six_weeks"], agg["request_outcome_over_6_weeks"]
     return pct_measure(
         "ehcna_decision_6wk_pct_cy",

@@ -91,6 +91,14 @@ def service_waiting_change_pct(
     metric_id = metric_id or f"{service}_waiting_change_pct"
     base = baseline_period(period, baseline)
     label = SERVICE_LABELS.get(service, service)
+    if base.end > period.end:  # a later baseline is not yet known at the period end
+        return Measure(
+            metric_id,
+            None,
+            period,
+            "%",
+            note=f"no change: the baseline {fmt_day(base.end)} is later",
+        )
     return change_pct_measure(
         metric_id,
         period,
