@@ -751,9 +751,13 @@ def load_inputs(
     names = list(datasets) if datasets is not None else list(DATASETS)
     problems: list[_Problem] = []
     inputs = Inputs(frames={})
+    mappings = _read_mappings(data_dir)
     for name in names:
         ds = _dataset(name)
         try:
+            if name in mappings:
+                _read_mapped(data_dir, mappings[name], inputs, allow_multiple_las)
+                continue
             if name == "ehcp_requests" and _read_sen2(data_dir, ds, inputs, allow_multiple_las):
                 continue
             path = _find_file(data_dir, ds)
@@ -769,6 +773,73 @@ def load_inputs(
         inputs.warnings.extend(warnings)
     raise_problems(problems)
     return inputs
+
+
+def _read_mappings(data_dir: Path) -> dict[str, Any]:
+    """The datasets ``mapping.toml`` describes ({} when the folder has none)."""
+    from sendreport.mapping import read_mapping
+
+    if not data_dir.is_dir():
+        return {}
+    return read_mapping(data_dir)  # a broken mapping is exit 2 before any file is read
+
+
+def _read_mapped(data_dir: Path, mapping: Any, inputs: Inputs, allow_multiple_las: bool) -> None:
+    """Read a dataset through ``mapping.toml`` (file or database), typed per the contract;
+    problems name the source's file, sheet, row and column."""
+    from sendreport import mapping as mapping_module
+
+    ds = _dataset(mapping.dataset)
+    try:
+        if mapping.url:
+            from sendreport.database import read_mapped_query
+
+            mapped = read_mapped_query(mapping)
+        else:
+            mapped = mapping_module.read_mapped_file(data_dir, mapping)
+    except InputFileError as err:
+        raise _FileProblems(
+            [
+                _Problem(
+                    ds.name,
+                    err.path or "",
+                    err.rule or "mapping",
+                    err.message,
+                    err.hint or "",
+                    column=err.column,
+                )
+            ]
+        ) from None
+    provenance = Provenance(rows=tuple(mapped.rows), columns=mapped.columns)
+    source = mapped.path or Path(mapping.url or "")
+    try:
+        typed = _type_frame(mapped.frame, ds, source)
+        if not allow_multiple_las:
+            _check_one_la(typed, ds, source)
+    except _FileProblems as exc:
+        for problem in exc.problems:
+            problem.samples = [provenance.relabel(x) for x in problem.samples]
+            if problem.rule == "iso_dates" and mapping.date_format:
+                problem.message = problem.message.split(" are not ISO dates")[0] + (
+                    f" are not dates in the mapping's date_format {mapping.date_format!r}"
+                )
+                problem.hint = "correct the cells shown, or date_format in mapping.toml"
+            if problem.column in mapped.columns:
+                problem.message += f" (the file's column {mapped.columns[problem.column]!r})"
+                problem.column = mapped.columns[problem.column]
+        raise
+    raw = source.read_bytes() if mapped.path else mapped.digest_source.encode()
+    inputs.frames[ds.name] = typed
+    inputs.files[ds.name] = FileInfo(
+        path=str(source),
+        size=len(raw),
+        sha256=hashlib.sha256(raw).hexdigest(),
+        rows=len(typed),
+        format=source.suffix.lower().lstrip(".") if mapped.path else "database",
+    )
+    inputs.provenance[ds.name] = provenance
+    inputs.origins[ds.name] = mapped.origin
+    inputs.warnings.extend(mapped.warnings)
 
 
 def _read_sen2(data_dir: Path, ds: Dataset, inputs: Inputs, allow_multiple_las: bool) -> bool:
