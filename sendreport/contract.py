@@ -84,6 +84,9 @@ class Dataset:
     key: tuple[str, ...]
     # Date columns that must not fall after the end of the data (the build's period end).
     dated_by: tuple[str, ...] = ()
+    # Of dated_by, columns that may also hold planning data: dates up to a year after the end
+    # of the data (e.g. places planned for the next September).
+    planned: tuple[str, ...] = ()
     # Date columns that must be month ends.
     month_end_columns: tuple[str, ...] = ()
     # Date columns that must fall on particular days (e.g. 31 March).
@@ -249,11 +252,17 @@ SCHOOL_PLACES = Dataset(
     columns=(
         LA_CODE,
         Column("academic_year", "text", "Academic year written 2024/25"),
-        Column("as_at_date", "date", "Date the count applies to (September of the year)"),
+        Column(
+            "as_at_date",
+            "date",
+            "Date the count applies to (September of the year); a September after the end of "
+            "the data is planned capacity",
+        ),
         Column("special_school_places", "int", "Commissioned special school places"),
     ),
     key=("la_code", "academic_year"),
     dated_by=("as_at_date",),
+    planned=("as_at_date",),
     date_rules=(DateRule("as_at_date", "%m", ("09",), "a date in September"),),
 )
 

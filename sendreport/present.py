@@ -467,7 +467,7 @@ def _data_as_at(frames: dict[str, pd.DataFrame]) -> date:
         dataset = DATASETS.get(name)
         if dataset is None:
             continue
-        for column in dataset.dated_by:
+        for column in (c for c in dataset.dated_by if c not in dataset.planned):
             if column in frame and frame[column].notna().any():
                 value = frame[column].max()
                 latest = value if latest is None or value > latest else latest

@@ -9,6 +9,7 @@ checks the committed files are current. Regenerate after changing the contract::
 Runtime parameters (GX "suite parameters"; filled in by :mod:`sendreport.validate`):
 
 - ``{"$PARAMETER": "data_end"}``: the last day the build's data covers; no date may be later
+- ``{"$PARAMETER": "plan_end"}``: a year after ``data_end``; the latest a planned date may be
 - ``{"$PARAMETER": "la_codes"}``: a one-element list, the build's LA code
 
 Helper columns: pandas has no built-in expectation for "is a month end" or "at most eight
@@ -113,7 +114,15 @@ def _column_expectations(ds: Dataset, col: Column) -> list[dict[str, Any]]:
                 f"{col.name} is {pattern[1]}",
             )
         )
-    if col.name in ds.dated_by:
+    if col.name in ds.planned:
+        out.append(
+            _expectation(
+                "expect_column_values_to_be_between",
+                {"column": col.name, "max_value": {"$PARAMETER": "plan_end"}},
+                f"{col.name} is no more than a year after the end of the data (planned)",
+            )
+        )
+    elif col.name in ds.dated_by:
         out.append(
             _expectation(
                 "expect_column_values_to_be_between",
@@ -278,6 +287,11 @@ def build_suite(dataset: str | Dataset) -> dict[str, Any]:
             "helper_columns": helpers,
             "parameters": {
                 "data_end": "last day covered by the build's data (ISO date)",
+                **(
+                    {"plan_end": "last day planning data may cover: a year after data_end"}
+                    if ds.planned
+                    else {}
+                ),
                 "la_codes": "list holding the build's LA code",
             },
         },
@@ -318,7 +332,9 @@ def _allowed_words(ds: Dataset, col: Column) -> str:
     if col.name in ds.month_end_columns:
         parts.append("a month end")
     parts += [rule.words for rule in ds.date_rules if rule.column == col.name]
-    if col.name in ds.dated_by:
+    if col.name in ds.planned:
+        parts.append("up to a year after the end of the data (later dates are planned)")
+    elif col.name in ds.dated_by:
         parts.append("not after the end of the data")
     if col.name == "area_id":
         parts.append("1 to 5")

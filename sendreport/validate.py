@@ -215,8 +215,12 @@ def _describe_failure(kind: str, kwargs: dict, result: dict, parameters: dict) -
     words = []
     limit = kwargs.get("max_value")
     if isinstance(limit, dict) or (limit is not None and not isinstance(limit, (int, float))):
-        # a date limit: the data_end parameter (substituted by GX, or still a placeholder)
+        # a date limit: data_end or plan_end (substituted by GX, or still a placeholder)
         words.append(f"the data ends {parameters['data_end'].date().isoformat()}")
+        plan_end = parameters.get("plan_end")
+        named = isinstance(limit, dict) and limit.get("$PARAMETER") == "plan_end"
+        if plan_end is not None and (named or str(limit)[:10] == str(plan_end.date())):
+            words.append(f"planned dates may run to {plan_end.date().isoformat()}")
     if kind == "expect_table_columns_to_match_set":
         expected = list(kwargs.get("column_set") or [])
         found = [str(c) for c in result.get("observed_value") or []]
@@ -339,7 +343,12 @@ def validate_inputs(
     else:
         la = la_code or _infer_la_code(inputs) or ""
         allowed = [la]
-    parameters = {"data_end": pd.Timestamp(data_end), "la_codes": allowed}
+    parameters = {
+        "data_end": pd.Timestamp(data_end),
+        # Planning data (e.g. places for the next September) may run a year past the data.
+        "plan_end": pd.Timestamp(data_end) + pd.DateOffset(years=1),
+        "la_codes": allowed,
+    }
     names = [n for n in DATASETS if n in inputs.frames] + sorted(
         n for n in inputs.frames if n not in DATASETS
     )

@@ -54,6 +54,7 @@ from sendreport.metrics.local import (
     slt_waiting_change_pct,
     slt_waiting_over_18wk,
     special_school_places,
+    special_school_places_planned,
 )
 from sendreport.metrics.requests import (
     ehcna_decision_6wk_pct,
@@ -144,6 +145,7 @@ __all__ = [
     "slt_waiting_change_pct",
     "slt_waiting_over_18wk",
     "special_school_places",
+    "special_school_places_planned",
     "target_for",
 ]
 

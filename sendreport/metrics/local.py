@@ -254,6 +254,40 @@ def special_school_places(school_places: pd.DataFrame, period: Period) -> Measur
     return count_measure("special_school_places", period, n, components=((f"places {year}", n),))
 
 
+@metric(title="Special school places planned", unit="count", polarity="higher")
+def special_school_places_planned(school_places: pd.DataFrame, period: Period) -> Measure:
+    """Special school places planned for the first September count after the period end.
+
+    Definition:
+        numerator: special_school_places of the earliest as_at_date after the period end and
+            no more than a year after it (summed over la_code): the capacity planned for the
+            coming September as the data holds it
+        denominator: none (a count)
+        period basis: snapshot at that September (after the period: a plan, stated as
+            "planned for September YYYY")
+        exclusions: counts on or before the period end (see special_school_places) and
+            plans more than a year ahead
+        source: LA school place planning (school_places)
+    """
+    end = pd.Timestamp(period.end)
+    dates = school_places["as_at_date"]
+    ahead = ((dates > end) & (dates <= end + pd.DateOffset(years=1))).fillna(False)
+    rows = school_places.loc[ahead.to_numpy(dtype=bool)]
+    if rows.empty:
+        return count_measure(
+            "special_school_places_planned", period, None, note="no places planned yet"
+        )
+    first = rows["as_at_date"].min()
+    rows = rows.loc[(rows["as_at_date"] == first).to_numpy(dtype=bool)]
+    n = int(rows["special_school_places"].sum())
+    return count_measure(
+        "special_school_places_planned",
+        Period.snapshot(first.date()),
+        n,
+        components=((f"places planned for {first:%B %Y}", n),),
+    )
+
+
 @metric(title="Children waiting over a year for a school place", unit="count", polarity="lower")
 def placement_waits_over_1yr(placement_waits: pd.DataFrame, period: Period) -> Measure:
     """Children with a final EHC plan who had waited over a year for a school place.

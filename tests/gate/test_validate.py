@@ -223,3 +223,31 @@ def test_helper_columns_mark_missing_dates_as_na() -> None:
     )
     assert out["d__is_month_end"].tolist() == [True, False, pd.NA]
     assert "d__is_month_end" not in frame.columns  # the caller's frame is untouched
+
+
+def _add_places(year: int) -> Callable[[Rows], None]:
+    def change(rows: Rows) -> None:
+        rows.append(
+            {
+                "la_code": LA,
+                "academic_year": f"{year}/{(year + 1) % 100:02d}",
+                "as_at_date": f"{year}-09-01",
+                "special_school_places": "3400",
+            }
+        )
+
+    return change
+
+
+def test_places_planned_for_the_next_september_are_accepted(data_dir: Path, edit_rows) -> None:
+    # The data ends March 2024; places planned for September 2024 are planning data.
+    edit_rows("school_places", _add_places(2024))
+    inputs = load_inputs(data_dir, datasets=["school_places"])
+    validate_inputs(inputs, data_end=DATA_END, la_code=LA, results_dir=None)
+
+
+def test_places_planned_more_than_a_year_ahead_are_refused(data_dir: Path, edit_rows) -> None:
+    edit_rows("school_places", _add_places(2025))
+    err = _fail(data_dir, ["school_places"])
+    problem = _only(err, "expect_column_values_to_be_between")
+    assert "as_at_date" in problem.render() and "2025-09-01" in problem.render()

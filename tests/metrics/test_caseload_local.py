@@ -25,6 +25,7 @@ from sendreport.metrics.local import (
     slt_waiting_change_pct,
     slt_waiting_over_18wk,
     special_school_places,
+    special_school_places_planned,
 )
 from sendreport.periods import Period
 from tests.metrics.builders import dates
@@ -107,6 +108,12 @@ def test_places_and_placement_waits() -> None:
     )
     assert special_school_places(places, Q4).value == 3000
     assert special_school_places(places, Period.parse("2024-25-Q3")).value == 3200
+    # At the end of March 2024 the September 2024 count is a plan, stated with its month.
+    planned = special_school_places_planned(places, Q4)
+    assert planned.value == 3200 and planned.period.end.isoformat() == "2024-09-01"
+    assert special_school_places_planned(places, Period.parse("2024-25-Q3")).value is None
+    assert special_school_places_planned(places, Period.parse("2022-23-Q3")).value == 3000
+    assert special_school_places_planned(places, Period.parse("2021-22-Q3")).value is None
     pw = pd.DataFrame(
         {
             "la_code": text(["919"] * 4),
