@@ -81,7 +81,12 @@ def make_parser() -> argparse.ArgumentParser:
         help="financial-year quarter YYYY-YY-Qn, or a range FIRST..LAST "
         f"(default {DEFAULT_PERIOD}: January–March 2024)",
     )
-    b.add_argument("--la", default=DEFAULT_LA, help="3-digit DfE LA number (default 919)")
+    b.add_argument("--la", default=DEFAULT_LA, help=LA_HELP)
+    b.add_argument(
+        "--scheduler",
+        default=None,
+        help="many LAs: tcp://HOST:PORT of a Dask scheduler (default: a local cluster of --jobs)",
+    )
     b.add_argument(
         "--data",
         type=Path,
@@ -253,10 +258,14 @@ def _emit_json(payload: dict) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from sendreport.build import BuildOptions, build
+    from sendreport.many import select_las
     from sendreport.periods import Period
     from sendreport.progress import Progress
 
     periods = tuple(Period.parse_range(args.period))
+    selection = select_las(args.la)
+    if selection.many:
+        return _build_many(args, periods, selection.codes)
     data = args.data or Path("outputs") / "demo-data" / args.la
     options = BuildOptions(
         periods=periods,
@@ -282,6 +291,37 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(f"up to date: {result.period} (use --force to rebuild)", file=sys.stderr)
         print(result.folder.resolve())
     return EXIT_OK
+
+
+def _build_many(args: argparse.Namespace, periods: tuple, codes: tuple[str, ...]) -> int:
+    from sendreport.build import BuildOptions
+    from sendreport.distributed import ManyOptions, build_many
+    from sendreport.many import format_summary
+    from sendreport.progress import Progress
+
+    data_root = args.data or Path("outputs") / "demo-data"
+    template = BuildOptions(
+        periods=periods,
+        la=codes[0],
+        data_dir=data_root / codes[0],
+        out_dir=args.out,
+        editions=args.edition,
+        formats=args.format,
+        dfe_dir=args.dfe,
+        force=args.force,
+        jobs=1,
+        timeout_s=args.timeout,
+        reports=args.report,
+        notebooks_dir=args.notebooks,
+    )
+    many = ManyOptions(template, codes, data_root, jobs=args.jobs, scheduler=args.scheduler)
+    summary = build_many(many, Progress(quiet=args.quiet or args.json))
+    if args.json:
+        _emit_json({"status": "ok" if summary.exit_code == 0 else "error", **summary.to_json()})
+    else:
+        print(format_summary(summary.outcomes))
+        print(f"run summary: {(args.out / 'run.json').resolve()}", file=sys.stderr)
+    return summary.exit_code
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -90,6 +90,7 @@ class LaOutcome:
     message: str = ""
     seconds: float = 0.0
     folders: tuple[str, ...] = ()
+    peak_rss_mb: float | None = None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -101,6 +102,7 @@ class LaOutcome:
             "message": self.message,
             "seconds": round(self.seconds, 3),
             "folders": list(self.folders),
+            "peak_rss_mb": self.peak_rss_mb,
         }
 
 
