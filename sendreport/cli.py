@@ -382,9 +382,13 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def _demo_data_many(args: argparse.Namespace, codes: tuple[str, ...]) -> int:
+    from sendreport.demo import check_until, default_until
     from sendreport.many import format_summary, run_exit_code, write_demo_many
 
-    outcomes = write_demo_many(codes, args.out, dfe_dir=args.dfe, seed=args.seed, jobs=args.jobs)
+    until = check_until(args.until or default_until())
+    outcomes = write_demo_many(
+        codes, args.out, dfe_dir=args.dfe, seed=args.seed, until=until, jobs=args.jobs
+    )
     if any(o.status != "ok" for o in outcomes):
         print(format_summary(outcomes), file=sys.stderr)
     noted = sum((args.out / o.la / "demo-notes.md").is_file() for o in outcomes)

@@ -106,17 +106,21 @@ def peak_rss_mb() -> float:
 
 
 def warm_worker() -> str:
-    """Import once per worker what every LA's build needs, before the first LA arrives."""
-    from sendreport.build import STABLE_ENV
-    from sendreport.build import warm_worker as warm_renderers
-
-    os.environ.update(STABLE_ENV)
-    warm_renderers()
+    """Import once per worker what every LA's build needs, before the first LA arrives:
+    papermill, WeasyPrint, Great Expectations, the loaders, the compiled report templates."""
     import great_expectations  # noqa: F401
+    import papermill  # noqa: F401
+    import weasyprint  # noqa: F401
+    from nbformat.v4 import new_notebook
 
     import sendreport.load
     import sendreport.validate  # noqa: F401
+    from sendreport.build import STABLE_ENV
+    from sendreport.render import render_body
 
+    os.environ.update(STABLE_ENV)
+    for edition in ("reader", "audit"):  # compiles and caches the report templates
+        render_body(new_notebook(), edition)
     return str(os.getpid())
 
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sendreport import reference
 from sendreport.exceptions import EXIT_FAILURE, EXIT_OK, ParameterError, SendReportError
@@ -143,11 +144,11 @@ def format_summary(outcomes: Sequence[LaOutcome]) -> str:
 
 
 # --- demo data for many LAs -------------------------------------------------------------
-def _demo_one(args: tuple[str, Path, Path | None, int | None]) -> LaOutcome:
+def _demo_one(args: tuple[str, Path, Path | None, int | None, Any]) -> LaOutcome:
     from sendreport.demo import write_demo
 
-    la, out, dfe_dir, seed = args
-    kwargs = {"la_code": la, "dfe_dir": dfe_dir}
+    la, out, dfe_dir, seed, until = args
+    kwargs = {"la_code": la, "dfe_dir": dfe_dir, "until": until}
     if seed is not None:
         kwargs["seed"] = seed
     try:
@@ -163,12 +164,13 @@ def write_demo_many(
     *,
     dfe_dir: Path | None = None,
     seed: int | None = None,
+    until: Any = None,
     jobs: int = 1,
     say: Callable[[str], None] | None = None,
 ) -> list[LaOutcome]:
     """Demo data for each LA in ``out/<la>/``; returns one outcome per LA, in code order."""
     say = say or (lambda message: print(message, file=sys.stderr))
-    work = [(la, Path(out), dfe_dir, seed) for la in codes]
+    work = [(la, Path(out), dfe_dir, seed, until) for la in codes]
     outcomes: list[LaOutcome] = []
     if jobs > 1 and len(work) > 1:
         import multiprocessing
