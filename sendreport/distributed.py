@@ -178,7 +178,19 @@ def build_many(
         tuple(p.label for p in many.template.periods),
     )
     write_run(out_dir, summary, many)
+    write_national_index(many, summary, progress)
     return summary
+
+
+def write_national_index(many: ManyOptions, summary: RunSummary, progress: Progress) -> None:
+    """``<out>/index.html`` and ``index.json`` over every council built for the last period."""
+    from sendreport.national_index import build_index, load_dfe_table, write_index
+
+    period = many.template.periods[-1].label
+    table = load_dfe_table(many.template.dfe_dir)
+    index = build_index(many.template.out_dir, period, summary.outcomes, table)
+    path = write_index(many.template.out_dir, index)
+    progress.say(f"national index of {len(index['councils'])} councils: {path}")
 
 
 def _gather(client: Any, many: ManyOptions, progress: Progress) -> list[LaOutcome]:

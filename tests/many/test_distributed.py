@@ -131,6 +131,16 @@ def test_local_cluster_builds_the_good_las_and_fails_the_broken_one(local_run: R
     assert not (local_run.out / BROKEN / PERIOD).exists()  # nothing half-published
 
 
+def test_national_index_lists_the_built_councils_and_the_failure(local_run: Run) -> None:
+    index = json.loads((local_run.out / "index.json").read_text())
+    status = {row["la"]: row["status"] for row in index["councils"]}
+    assert status == {**dict.fromkeys(GOOD, "built"), BROKEN: "failed"}
+    page = (local_run.out / "index.html").read_text(encoding="utf-8")
+    for la in GOOD:
+        assert f'href="{la}/{PERIOD}/newsletter.html"' in page
+    assert "not for accountability" in page
+
+
 def test_summary_table_names_each_la_and_the_exit_reason(local_run: Run) -> None:
     lines = local_run.stdout.splitlines()
     row = next(line for line in lines if line.startswith(BROKEN))
