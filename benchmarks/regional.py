@@ -1,0 +1,143 @@
+"""Regional and projected national builds: per-LA cost on Dask against single-LA builds.
+
+    .venv/bin/python benchmarks/regional.py                  # East of England, 11 LAs
+    .venv/bin/python benchmarks/regional.py --la 857,884,201 --report newsletter  # smoke
+
+Side by side in one run, on the same demo data (``demo-data --la REGION --dfe``) and the
+same quarter:
+
+1. **single**: each LA built on its own, one after another, as a user would script it
+   (``sendreport build --la N --jobs 2 --force``: a new process, imports, validation and a
+   worker pool per LA);
+2. **region, 1 worker** and **region, 2 workers**: ``sendreport build --la LIST --jobs W
+   --force`` on a local Dask cluster of warm workers.
+
+Per-LA cost is wall time / LAs. Peak memory per worker comes from ``run.json`` (the
+worker process and its largest notebook kernel). The time for all 153 LAs × 1 quarter is
+extrapolated for N workers from the measured per-LA cost on one worker and the measured
+1 → 2 worker speed-up (the parallel efficiency), assuming one core per worker.
+Writes a Markdown section to ``--output`` (default: print only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from run import PERIOD, REPO, VENV_BIN, machine, run
+
+SENDREPORT = VENV_BIN / "sendreport"
+DEFAULT_DFE = REPO.parent / "shared" / "data" / "dfe" / "ehcp-2025"
+ALL_LAS = 153
+
+
+def build_cmd(las: str, data: Path, out: Path, jobs: int, reports: str | None) -> list[Any]:
+    cmd = [SENDREPORT, "build", "--la", las, "--period", PERIOD, "--data", data, "--out", out]
+    cmd += ["--jobs", str(jobs), "--force", "--quiet"]
+    return cmd + (["--report", reports] if reports else [])
+
+
+def measure_single(codes: list[str], data: Path, out: Path, reports: str | None) -> float:
+    total = 0.0
+    for la in codes:
+        result = run(build_cmd(la, data / la, out, 2, reports))
+        total += result.seconds
+        print(f"  single {la}: {result.seconds:.1f}s", file=sys.stderr)
+    return total
+
+
+def measure_region(
+    codes: list[str], data: Path, out: Path, jobs: int, reports: str | None
+) -> dict[str, Any]:
+    result = run(build_cmd(",".join(codes), data, out, jobs, reports))
+    summary = json.loads((out / "run.json").read_text())
+    workers = [row.get("peak_rss_mb") or 0.0 for row in summary["las"]]
+    kernels = [row.get("kernel_peak_rss_mb") or 0.0 for row in summary["las"]]
+    print(f"  region, {jobs} worker(s): {result.seconds:.1f}s", file=sys.stderr)
+    return {
+        "seconds": result.seconds,
+        "worker_peak_mb": max(workers),
+        "kernel_peak_mb": max(kernels),
+        "failed": summary["failed"],
+    }
+
+
+def project(per_la_1: float, efficiency: float, workers: int) -> float:
+    """Hours for 153 LAs × 1 quarter on ``workers`` workers at the measured efficiency."""
+    speedup = 1 + (workers - 1) * efficiency
+    return ALL_LAS * per_la_1 / speedup / 3600
+
+
+def report(codes: list[str], single: float, r1: dict, r2: dict, reports: str | None) -> str:
+    n = len(codes)
+    per_single, per_1, per_2 = single / n, r1["seconds"] / n, r2["seconds"] / n
+    efficiency = max(0.0, min(1.0, (r1["seconds"] / r2["seconds"] - 1)))
+    info = machine()
+    lines = [
+        f"## Regional and national builds ({n} LAs × 1 quarter, {PERIOD})",
+        "",
+        f"Measured side by side in one run on {info.get('cores', '?')} cores (load average "
+        f"{info['load_start'][0]:.1f} at the start); the machine was shared with other sessions, so absolute seconds are noisy and the ratios are "
+        f"what counts. Reports: {reports or 'all'}; editions reader and audit; HTML and PDF. LAs: "
+        f"{', '.join(codes)}.",
+        "",
+        "| How | Wall time | Per LA | Per LA vs single builds | Peak memory per worker |",
+        "|---|---:|---:|---:|---:|",
+        f"| {n} single-LA builds, one after another (`--jobs 2` each) | {single:.0f} s | "
+        f"{per_single:.1f} s | 1.00× | n/a |",
+        f"| Region on Dask, 1 worker | {r1['seconds']:.0f} s | {per_1:.1f} s | "
+        f"{per_1 / per_single:.2f}× | {r1['worker_peak_mb']:.0f} MB + kernel "
+        f"{r1['kernel_peak_mb']:.0f} MB |",
+        f"| Region on Dask, 2 workers | {r2['seconds']:.0f} s | {per_2:.1f} s | "
+        f"{per_2 / per_single:.2f}× | {r2['worker_peak_mb']:.0f} MB + kernel "
+        f"{r2['kernel_peak_mb']:.0f} MB |",
+        "",
+        f"1 → 2 workers: {r1['seconds'] / r2['seconds']:.2f}× faster (parallel efficiency "
+        f"{efficiency:.0%} of the second worker, on 2 shared cores).",
+        "",
+        "Projected time for all 153 LAs × 1 quarter (per-LA cost on one warm worker, the "
+        "measured efficiency, one core per worker):",
+        "",
+        "| Workers | Projected time |",
+        "|---:|---:|",
+        *[f"| {w} | {project(per_1, efficiency, w):.2f} h |" for w in (1, 2, 4, 8, 16, 32)],
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--la", default="E12000006", help="region code or LA list")
+    parser.add_argument("--report", default=None, help="only these reports (smoke runs)")
+    parser.add_argument("--dfe", type=Path, default=DEFAULT_DFE)
+    parser.add_argument("--output", type=Path, default=None, help="write the section here")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(REPO))
+    from sendreport.many import select_las
+
+    codes = list(select_las(args.la).codes)
+    with tempfile.TemporaryDirectory(prefix="sendreport-regional-") as tmp:
+        root = Path(tmp)
+        data = root / "data"
+        run([SENDREPORT, "demo-data", "--la", ",".join(codes), "--dfe", args.dfe, "--out", data])
+        print(f"demo data for {len(codes)} LAs written", file=sys.stderr)
+        # Warm the page cache and the validation cache alike for every contender.
+        single = measure_single(codes, data, root / "single", args.report)
+        r1 = measure_region(codes, data, root / "region1", 1, args.report)
+        r2 = measure_region(codes, data, root / "region2", 2, args.report)
+    text = report(codes, single, r1, r2, args.report)
+    print(text)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
