@@ -8,7 +8,7 @@ LA ?= 919
 DEMO := outputs/demo-data/$(LA)
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: report test lint format bench clean venv install install-dev demo-data quarterly-dry-run
+.PHONY: postgres report test lint format bench clean venv install install-dev demo-data quarterly-dry-run
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,7 +56,16 @@ report: demo-data
 quarterly-dry-run: $(VENV)/.installed
 	.ci/quarterly dry-run
 
-test: $(VENV)/.installed-dev
+# PostgreSQL for the database tests (they start their own server in a temporary folder).
+# Idempotent: nothing happens when initdb is already there; apt-get needs root.
+postgres:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get install -y -qq postgresql >/dev/null 2>&1 || \
+	  { apt-get update -qq >/dev/null && apt-get install -y -qq postgresql >/dev/null; }; \
+	else echo "note: PostgreSQL is missing (sudo apt-get install postgresql); database tests need it"; fi
+
+test: $(VENV)/.installed-dev postgres
 	$(BIN)/ruff check sendreport tests benchmarks
 	$(BIN)/ruff format --check sendreport tests benchmarks
 	$(BIN)/python -m pytest -n 2 --dist loadgroup

@@ -153,6 +153,11 @@ def plan_build(options: BuildOptions) -> tuple[dict[str, Path], dict[str, Any], 
         )
     if options.dfe_dir:
         code = {**code, "dfe": mf.digest_files(_dfe_files(options.dfe_dir), options.dfe_dir)}
+    from sendreport.mapping import database_datasets
+
+    if database_datasets(options.data_dir):
+        # A warehouse changes with no file changing: such a build is never "up to date".
+        code = {**code, "database": os.urandom(16).hex()}
     return notebooks, code, inputs
 
 

@@ -811,7 +811,8 @@ def _read_mapped(data_dir: Path, mapping: Any, inputs: Inputs, allow_multiple_la
             ]
         ) from None
     provenance = Provenance(rows=tuple(mapped.rows), columns=mapped.columns)
-    source = mapped.path or Path(mapping.url or "")
+    # A database has no file: its problems name the URL (which never holds a password).
+    source: Any = mapped.path or mapped.origin
     try:
         typed = _type_frame(mapped.frame, ds, source)
         if not allow_multiple_las:
@@ -828,14 +829,14 @@ def _read_mapped(data_dir: Path, mapping: Any, inputs: Inputs, allow_multiple_la
                 problem.message += f" (the file's column {mapped.columns[problem.column]!r})"
                 problem.column = mapped.columns[problem.column]
         raise
-    raw = source.read_bytes() if mapped.path else mapped.digest_source.encode()
+    raw = mapped.path.read_bytes() if mapped.path else mapped.digest_source.encode()
     inputs.frames[ds.name] = typed
     inputs.files[ds.name] = FileInfo(
         path=str(source),
         size=len(raw),
         sha256=hashlib.sha256(raw).hexdigest(),
         rows=len(typed),
-        format=source.suffix.lower().lstrip(".") if mapped.path else "database",
+        format=mapped.path.suffix.lower().lstrip(".") if mapped.path else "database",
     )
     inputs.provenance[ds.name] = provenance
     inputs.origins[ds.name] = mapped.origin

@@ -109,6 +109,15 @@ def read_mapping(data_dir: Path) -> dict[str, DatasetMapping]:
     return {name: parse_dataset(name, table, path) for name, table in raw.items()}
 
 
+def database_datasets(data_dir: Path) -> list[str]:
+    """Datasets mapping.toml reads from a database ([] when none, or when it is broken:
+    loading reports that)."""
+    try:
+        return [name for name, m in read_mapping(data_dir).items() if m.url]
+    except InputFileError:
+        return []
+
+
 def parse_dataset(name: str, table: Any, path: Path) -> DatasetMapping:
     if name not in DATASETS:
         raise mapping_error(
