@@ -32,17 +32,14 @@ def test_reference_accessors() -> None:
     assert reference.find_la_by_name("Bournemouth").current is False
 
 
-def test_reference_is_fast_and_pandas_free() -> None:
+def test_reference_is_pandas_free() -> None:
+    """The LA checks run before any heavy import (the CLI's fast failures rely on it)."""
     code = (
-        "import sys, time; t = time.perf_counter(); import sendreport.reference as r; "
+        "import sys; import sendreport.reference as r; "
         "assert r.is_known_la('919') and not r.is_known_la('000'); r.statistical_neighbours('884'); "
-        "assert 'pandas' not in sys.modules, 'pandas imported'; "
-        "print(time.perf_counter() - t)"
+        "assert 'pandas' not in sys.modules, 'pandas imported'"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=True
-    )
-    assert float(result.stdout) < 0.5
+    subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60, check=True)
 
 
 @pytest.mark.shared_data
