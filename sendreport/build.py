@@ -349,6 +349,7 @@ def _build_periods(
         mine = [o for o in outcomes if o["staging"] == str(staging)]
         figures = dedupe_figures(Figure(**f) for o in mine for f in o["figures"])
         write_figures(figures, staging / "figures.json")
+        write_build_spreadsheet(staging, mine, tasks, period)
         params = period_parameters(options, period, list(notebooks))
         manifest = {
             "build_key": keys[period.label],
@@ -424,6 +425,25 @@ def prepare_notebook_inputs(options: BuildOptions, progress: Progress) -> dict[s
 # Month-end series a report charts back from its quarter: a quarter before any of them began
 # has nothing to report, so it is refused before a kernel starts.
 MONTHLY_SERIES = ("ehcp_caseload", "service_waits", "placement_waits", "workforce")
+
+
+def write_build_spreadsheet(
+    staging: Path, outcomes: list[dict[str, Any]], tasks: list[ReportTask], period: Period
+) -> None:
+    """tables.xlsx: every reader table and chart's data of this period's reports."""
+    from sendreport.spreadsheet import SPREADSHEET_NAME, write_spreadsheet
+
+    mine = [t for t in tasks if t.staging == staging]
+    if not mine:
+        return
+    write_spreadsheet(
+        staging / SPREADSHEET_NAME,
+        [table for o in outcomes for table in o.get("tables", [])],
+        la_name=mine[0].la_name,
+        period_text=mine[0].period_text,
+        period_end=period.end,
+        report_titles={t.report: t.title for t in mine},
+    )
 
 
 def data_range(frames: dict[str, Any]) -> tuple[date, date]:
@@ -637,6 +657,7 @@ def run_report(task: ReportTask) -> dict[str, Any]:
     _relativise_parameters(nb, task)
     nbformat.write(nb, str(executed))
     figures = [f.to_json() for f in dedupe_figures(collect_figures(nb))]
+    from sendreport.tables import collect_tables
 
     page_args = {
         "title": task.title,
@@ -671,6 +692,7 @@ def run_report(task: ReportTask) -> dict[str, Any]:
         "report": task.report,
         "staging": str(task.staging),
         "figures": figures,
+        "tables": collect_tables(nb),
         "timings": timings,
     }
 

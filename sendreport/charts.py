@@ -2,15 +2,19 @@
 
 Every function returns ``(figure, alt)``. The alt text says what the chart shows and its
 key values (first, last, highest, lowest, reference lines), so a screen-reader user gets
-the same message as a sighted reader; it is never "Image". Colours come from seaborn's
-colour-blind-safe palette, and lines also differ by marker and dash so that colour is
-never the only cue.
+the same message as a sighted reader; it is never "Image". The figure also carries its data
+(:func:`chart_data`), which the reports print as a table beside the chart and the
+spreadsheet lists. Colours come from seaborn's colour-blind-safe palette, darkened where
+needed to reach 3:1 against white; lines also differ by marker and dash, bars by hatching,
+so that colour is never the only cue. Legends sit outside the plot, so they cover no data.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import matplotlib
 
@@ -19,23 +23,29 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 
-# seaborn's "colorblind" palette (Okabe–Ito family), as hex. Importing seaborn here would
+# seaborn's "colorblind" palette (Okabe–Ito family), as hex, with the colours under 3:1
+# against white (WCAG 1.4.11) darkened in the same hue (orange #de8f05, brown #ca9161, grey
+# #949494) and the pale ones (pink, yellow, sky blue) left out. Importing seaborn here would
 # pull in SciPy and add about four seconds to every report kernel, so the colours are
-# carried as data; tests/test_charts.py checks they still equal seaborn's.
+# carried as data; tests/test_charts.py checks them against seaborn's and the 3:1 rule.
 PALETTE = (
     "#0173b2",
-    "#de8f05",
+    "#a66a00",
     "#029e73",
     "#d55e00",
     "#cc78bc",
-    "#ca9161",
-    "#fbafe4",
-    "#949494",
-    "#ece133",
-    "#56b4e9",
+    "#8c6239",
+    "#6f6f6f",
 )
+BACKGROUND = "#ffffff"
+# Text sizes in points. Charts are drawn 7 in wide for print and wide screens and redrawn
+# 3.6 in wide for phones (see render_chart_html), so text stays at least about 10 px on a
+# 320 px screen.
+TEXT_PT = 10
+TITLE_PT = 12
 STYLE = {
     "font.family": "DejaVu Sans",
+    "font.size": TEXT_PT,
     "axes.edgecolor": "#0b0c0c",
     "axes.facecolor": "white",
     "figure.facecolor": "white",
@@ -46,6 +56,50 @@ INK = "#0b0c0c"
 MUTED = "#4b4f54"
 MARKERS = ("o", "s", "^", "D", "v", "P")
 DASHES = ("-", "--", "-.", ":")
+HATCHES = ("", "//", "..", "xx", "\\\\")
+DATA_ATTR = "sendreport_data"
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """The numbers a chart draws: one row per category (x label), one column per series."""
+
+    title: str
+    unit: str
+    frame: pd.DataFrame
+    index_label: str = "Period"
+
+
+def attach_data(fig: plt.Figure, data: ChartData) -> None:
+    """Keep the chart's numbers on the figure, for its data table and the spreadsheet."""
+    setattr(fig, DATA_ATTR, data)
+
+
+def chart_data(fig: Any) -> ChartData | None:
+    """The numbers behind a chart made by this module (None for any other figure)."""
+    return getattr(fig, DATA_ATTR, None)
+
+
+def place_legends(fig: plt.Figure) -> None:
+    """Move every legend below its plot, clear of the tick labels: it covers no data."""
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None:
+            continue
+        handles, labels = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
+        legend.remove()
+        bottom = ax.get_tightbbox(renderer).y0
+        y = ax.transAxes.inverted().transform((0, bottom))[1]
+        ax.legend(
+            handles,
+            labels,
+            loc="upper left",
+            bbox_to_anchor=(0, y - 0.02),
+            frameon=False,
+            fontsize=TEXT_PT,
+            ncols=1,
+        )
 
 
 @dataclass(frozen=True)
@@ -66,10 +120,10 @@ def _fmt(value: float, unit: str) -> str:
 
 
 def _style(ax: plt.Axes, title: str, y_label: str) -> None:
-    ax.set_title(title, loc="left", fontsize=11, color=INK, fontweight="bold")
-    ax.set_ylabel(y_label, color=INK)
+    ax.set_title(title, loc="left", fontsize=TITLE_PT, color=INK, fontweight="bold", wrap=True)
+    ax.set_ylabel(y_label, color=INK, fontsize=TEXT_PT)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.tick_params(colors=INK, labelsize=9)
+    ax.tick_params(colors=INK, labelsize=TEXT_PT)
     ax.grid(axis="y", color="#d8d8d8", linewidth=0.6)
     ax.set_axisbelow(True)
 
@@ -140,8 +194,14 @@ def line_chart(
         step = max(1, len(labels_all) // 8)
         ax.set_xticks(range(0, len(labels_all), step))
         ax.set_xticklabels(labels_all[::step], rotation=0)
-    ax.legend(frameon=False, fontsize=8, loc="best")
+    ax.legend(frameon=False, fontsize=TEXT_PT)
     fig.tight_layout()
+    place_legends(fig)
+    frame = pd.DataFrame({name: s.astype("Float64") for name, s in series.items()})
+    frame.index = [str(x) for x in frame.index]
+    for ref in references:
+        frame[f"{ref.label} (reference line)"] = ref.value
+    attach_data(fig, ChartData(title, unit, frame))
     alt = f"Line chart: {title}. " + ". ".join(parts) + "."
     return fig, alt
 
@@ -162,8 +222,12 @@ def bar_chart(
     colours = [PALETTE[0]] * len(labels)
     if highlight_last and labels:
         colours[-1] = PALETTE[1]
-    bars = ax.bar(labels, heights, color=colours)
-    ax.bar_label(bars, labels=[_fmt(v, unit) for v in heights], fontsize=8, color=INK, padding=2)
+    bars = ax.bar(labels, heights, color=colours, edgecolor=INK, linewidth=0.5)
+    if highlight_last and labels:
+        bars[-1].set_hatch("//")  # the latest bar differs by pattern as well as colour
+    ax.bar_label(
+        bars, labels=[_fmt(v, unit) for v in heights], fontsize=TEXT_PT - 1, color=INK, padding=2
+    )
     parts = [describe_series(labels, list(heights), unit)]
     for ref in references:
         ax.axhline(
@@ -175,11 +239,16 @@ def bar_chart(
         )
         parts.append(f"{ref.label} line at {_fmt(ref.value, unit)}")
     if references:
-        ax.legend(frameon=False, fontsize=8)
+        ax.legend(frameon=False, fontsize=TEXT_PT)
     _style(ax, title, y_label)
     if len(labels) > 8:
         ax.tick_params(axis="x", labelrotation=45)
     fig.tight_layout()
+    place_legends(fig)
+    frame = pd.DataFrame({y_label: values.astype("Float64").to_numpy()}, index=labels)
+    for ref in references:
+        frame[f"{ref.label} (reference line)"] = ref.value
+    attach_data(fig, ChartData(title, unit, frame))
     alt = f"Bar chart: {title}, " + "; ".join(parts) + "."
     return fig, alt
 
@@ -198,15 +267,21 @@ def stacked_bar_chart(
             bottom=bottom,
             color=PALETTE[i % len(PALETTE)],
             label=str(column),
-            hatch=("", "//", "..", "xx", "\\\\")[i % 5],
+            hatch=HATCHES[i % len(HATCHES)],
             edgecolor="white",
         )
         bottom = bottom + frame[column].astype(float)
     _style(ax, title, y_label)
-    ax.legend(frameon=False, fontsize=8, ncols=min(4, len(frame.columns)))
+    ax.legend(frameon=False, fontsize=TEXT_PT)
     if len(labels) > 8:
         ax.tick_params(axis="x", labelrotation=45)
     fig.tight_layout()
+    place_legends(fig)
+    data = frame.astype("Float64")
+    data.index = labels
+    data.columns = [str(c) for c in data.columns]
+    data["Total"] = data.sum(axis=1)
+    attach_data(fig, ChartData(title, unit, data))
     total = frame.sum(axis=1)
     last = frame.iloc[-1] if len(frame) else pd.Series(dtype=float)
     breakdown = ", ".join(f"{c} {_fmt(v, unit)}" for c, v in last.items())
@@ -215,6 +290,20 @@ def stacked_bar_chart(
         f"Latest ({labels[-1] if labels else 'none'}): {breakdown}."
     )
     return fig, alt
+
+
+def _histogram_data(data: pd.Series, edges: list[float], title: str, x_label: str) -> ChartData:
+    """Counts per bin as matplotlib draws them: [lo, hi) except the last, [lo, hi]."""
+    import numpy as np
+
+    counts, _ = np.histogram(data.to_numpy(dtype=float), bins=edges)
+    pairs = list(itertools.pairwise(edges))
+    rows = [
+        f"{_fmt(lo, 'count')} to {'' if i == len(pairs) - 1 else 'under '}{_fmt(hi, 'count')}"
+        for i, (lo, hi) in enumerate(pairs)
+    ]
+    frame = pd.DataFrame({"Number of plans": counts.astype(float)}, index=rows)
+    return ChartData(title, "count", frame, index_label=x_label)
 
 
 def histogram(
@@ -232,10 +321,12 @@ def histogram(
     ax.hist(data, bins=list(bins), color=PALETTE[0], edgecolor="white")
     if marker is not None:
         ax.axvline(marker, color=INK, linestyle="--", linewidth=1.5, label=marker_label)
-        ax.legend(frameon=False, fontsize=8)
+        ax.legend(frameon=False, fontsize=TEXT_PT)
     _style(ax, title, "Number of plans")
     ax.set_xlabel(x_label, color=INK)
     fig.tight_layout()
+    place_legends(fig)
+    attach_data(fig, _histogram_data(data, list(bins), title, x_label))
     if data.empty:
         alt = f"Histogram: {title}. No plans to show."
     else:
@@ -248,3 +339,81 @@ def histogram(
             alt += f"; {within:.1f}% at or below the {marker_label or 'marker'}"
         alt += "."
     return fig, alt
+
+
+# ---- rendering ---------------------------------------------------------------------------
+WIDE_DPI = 200  # sharp in print and on wide screens
+NARROW_DPI = 150  # a phone at 2x pixel density shows the 3.6 in version at about 1:1
+NARROW_SIZE = (3.6, 3.8)
+NARROW_MEDIA = "(max-width: 40em)"
+
+
+def png_bytes(fig: plt.Figure, dpi: int) -> bytes:
+    """PNG without a timestamp or Software tag, so the bytes are deterministic."""
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def narrow_png(fig: plt.Figure) -> bytes:
+    """The same chart redrawn 3.6 in wide for phones: slanted tick labels, legend below."""
+    fig.set_size_inches(*NARROW_SIZE)
+    for ax in fig.axes:
+        ticks = ax.get_xticklabels()
+        labels = [t.get_text() for t in ticks if t.get_text()]
+        if len(labels) > 4 or max((len(t) for t in labels), default=0) > 8:
+            for tick in ticks:
+                tick.set_text(tick.get_text().replace("\n", " "))
+            ax.set_xticks(ax.get_xticks(), [t.get_text() for t in ticks])
+            ax.tick_params(axis="x", labelrotation=45)
+            for label in ax.get_xticklabels():
+                label.set_horizontalalignment("right")
+                label.set_rotation_mode("anchor")
+    fig.tight_layout()
+    place_legends(fig)
+    return png_bytes(fig, NARROW_DPI)
+
+
+def data_table_html(data: ChartData, caption: str) -> str:
+    """The chart's numbers as a captioned table with header cells, inside <details>."""
+    import html
+
+    esc = html.escape
+    head = f'<th scope="col">{esc(data.index_label)}</th>' + "".join(
+        f'<th scope="col">{esc(str(c))}</th>' for c in data.frame.columns
+    )
+    rows = []
+    for label, values in zip(data.frame.index, data.frame.itertuples(index=False), strict=True):
+        cells = "".join(f'<td class="num">{esc(_fmt(v, data.unit))}</td>' for v in values)
+        rows.append(f'<tr><th scope="row">{esc(str(label).replace(chr(10), " "))}</th>{cells}</tr>')
+    return (
+        '<details class="chart-data"><summary>Show the data in this chart as a table</summary>'
+        f'<table class="data compact"><caption>Data for the chart: {esc(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></details>"
+    )
+
+
+def render_chart_html(fig: plt.Figure, *, alt: str, caption: str) -> str:
+    """A chart as inline PNGs (a phone-width version and a print-width one) with alt text,
+    its caption, and its data as a table.
+
+    PNG rather than SVG: WeasyPrint spends most of a report's PDF time parsing chart SVG
+    paths. WeasyPrint (print) ignores ``<source>`` and uses the wide ``<img>``.
+    """
+    import base64
+    import html
+
+    data = chart_data(fig)
+    place_legends(fig)
+    wide = base64.b64encode(png_bytes(fig, WIDE_DPI)).decode("ascii")
+    narrow = base64.b64encode(narrow_png(fig)).decode("ascii")
+    plt.close(fig)
+    table = data_table_html(data, caption) if data is not None else ""
+    return (
+        '<figure class="chart"><picture>'
+        f'<source media="{NARROW_MEDIA}" srcset="data:image/png;base64,{narrow}">'
+        f'<img src="data:image/png;base64,{wide}" alt="{html.escape(alt, quote=True)}">'
+        f"</picture><figcaption>{html.escape(caption)}</figcaption></figure>{table}"
+    )

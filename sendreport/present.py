@@ -12,10 +12,8 @@ edition only: they carry the ``audit-only`` output tag that the reader edition r
 
 from __future__ import annotations
 
-import base64
 import html
 import inspect
-import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,9 +28,9 @@ from sendreport.figures import ENGLAND, FIGURE_MIME, make_payload
 from sendreport.metrics.base import REGISTRY, Measure
 from sendreport.periods import Period
 from sendreport.sanitise import clean_html, escape_markdown, markdown_to_html
+from sendreport.tables import TABLE_MIME, make_table_record
 
 AUDIT_ONLY = "audit-only"
-CHART_DPI = 200
 DFE_SOURCE = "DfE: Education, health and care plans (explore-education-statistics)"
 
 # Metric parameter names that name a dataset of the contract.
@@ -280,11 +278,22 @@ class ReportContext:
         audit_only: bool = False,
         css_class: str = "data",
     ) -> None:
-        """An accessible table: caption, header cells with scope, numbers right-aligned."""
+        """An accessible table: caption, header cells with scope, numbers right-aligned.
+
+        A reader's table is also recorded for the spreadsheet (see sendreport.tables)."""
         _display(
             _html(render_table(df, caption, row_header=row_header, css_class=css_class)),
             metadata={"tags": [AUDIT_ONLY]} if audit_only else None,
         )
+        if not audit_only:
+            record = make_table_record(
+                report=self.report,
+                title=caption,
+                columns=[str(c) for c in df.columns],
+                rows=list(df.itertuples(index=False)),
+                kind="table",
+            )
+            _display({TABLE_MIME: record}, raw=True)
 
     def quote_updates(self, updates: pd.DataFrame) -> None:
         """Progress updates quoted from the improvement plan tracker, each with its action
@@ -302,8 +311,27 @@ class ReportContext:
         )
 
     def chart(self, figure: Any, *, alt: str, caption: str) -> None:
-        """A matplotlib figure as inline SVG with alt text derived from the data."""
+        """A chart with alt text derived from its data, and its data as a table (on the page
+        and, recorded, in the spreadsheet)."""
+        from sendreport.charts import chart_data
+
+        data = chart_data(figure)
         _display(_html(render_chart(figure, alt=alt, caption=caption)))
+        if data is not None:
+            frame = data.frame
+            record = make_table_record(
+                report=self.report,
+                title=caption,
+                columns=[data.index_label, *map(str, frame.columns)],
+                rows=[
+                    [str(i).replace("\n", " "), *(_rounded(v) for v in r)]
+                    for i, r in zip(frame.index, frame.to_numpy(dtype=object), strict=True)
+                ],
+                kind="chart",
+                unit=data.unit,
+                notes=f"The data behind the chart: {data.title}.",
+            )
+            _display({TABLE_MIME: record}, raw=True)
 
     def derivation(self, *measures: Measure) -> None:
         """Audit edition only: numerator, denominator and exclusions of each figure."""
@@ -324,7 +352,8 @@ class ReportContext:
                     "Derivation": parts,
                 }
             )
-        self.table(pd.DataFrame(rows), "Derivation of the figures above", audit_only=True)
+        ids = ", ".join(dict.fromkeys(m.id for m in measures))
+        self.table(pd.DataFrame(rows), f"Derivation of the figures above ({ids})", audit_only=True)
 
     def methodology(self, metric_ids: Iterable[str] | None = None, *, brief: bool = False) -> None:
         """Definition of every metric this report used, straight from the docstrings.
@@ -359,6 +388,11 @@ class ReportContext:
             parts.append("</dl></dd>")
         parts.append("</dl>")
         _display(_html("".join(parts)))
+
+
+def _rounded(x: Any) -> float | None:
+    """A chart value as the data table shows it: one decimal place, or none if missing."""
+    return None if x is None or pd.isna(x) else round(float(x), 1)
 
 
 def _none_if_na(x: Any) -> float | None:
@@ -439,25 +473,11 @@ def render_table(
 
 
 def render_chart(figure: Any, *, alt: str, caption: str) -> str:
-    """A chart as an inline PNG at print resolution.
+    """A chart as inline PNGs with alt text, caption and its data table (see
+    sendreport.charts.render_chart_html)."""
+    from sendreport.charts import render_chart_html
 
-    PNG rather than SVG: WeasyPrint spends most of a report's PDF time parsing chart SVG
-    paths, and 200 dpi is sharp in print and on screen. Agg's PNG output has no timestamp,
-    and the Software tag is dropped, so the bytes are deterministic.
-    """
-    import matplotlib.pyplot as plt
-
-    buffer = io.BytesIO()
-    figure.savefig(
-        buffer, format="png", dpi=CHART_DPI, bbox_inches="tight", metadata={"Software": None}
-    )
-    plt.close(figure)
-    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return (
-        '<figure class="chart">'
-        f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(alt, quote=True)}">'
-        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
-    )
+    return render_chart_html(figure, alt=alt, caption=caption)
 
 
 def _data_as_at(frames: dict[str, pd.DataFrame]) -> date:

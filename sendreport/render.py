@@ -14,6 +14,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
+import itertools
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -22,6 +24,7 @@ from sendreport import __version__
 from sendreport.figures import FIGURE_MIME
 from sendreport.resources import templates_dir
 from sendreport.sanitise import CONTENT_SECURITY_POLICY, clean_html, pdf_url_fetcher
+from sendreport.tables import TABLE_MIME
 
 Edition = Literal["reader", "audit"]
 AUDIT_ONLY = "audit-only"
@@ -50,10 +53,11 @@ def _exporter(edition: Edition) -> Any:
 
 
 def _drop_figure_records(nb: Any, resources: dict) -> tuple[Any, dict]:
-    """Figure records are for figures.json, not for display (either edition)."""
+    """Figure and table records are for figures.json and the spreadsheet, not for display."""
+    records = {FIGURE_MIME, TABLE_MIME}
     for cell in nb.cells:
         if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.outputs if FIGURE_MIME not in o.get("data", {})]
+            cell.outputs = [o for o in cell.outputs if not records & o.get("data", {}).keys()]
     return nb, resources
 
 
@@ -117,8 +121,7 @@ def render_page(
 <p>{esc(period_text)} · {edition_label} · Data as at {esc(data_as_at)}</p>
 </header>
 <main id="main">
-{clean_html(body)}
-{"".join(clean_html(part) for part in appendix)}
+{label_tables(clean_html(body) + "".join(clean_html(part) for part in appendix))}
 </main>
 <footer class="colophon">
 <p>Produced with sendreport {__version__} from validated data. Every figure is listed in
@@ -129,6 +132,37 @@ their checksums and the code version.</p>
 </html>
 """
     return page
+
+
+_TABLE = re.compile(
+    r"<table\b(?P<attrs>[^>]*)>\s*<caption>(?P<caption>.*?)</caption>(?P<rest>.*?)</table>", re.S
+)
+
+
+def label_tables(body: str) -> str:
+    """Wrap every captioned table in a focusable scroll region labelled by its caption.
+
+    At 320 px a wide table scrolls inside its own region instead of pushing the page
+    sideways (WCAG 1.4.10); keyboard users can focus the region to scroll it. A caption that
+    repeats an earlier one gets a number, so every region's name is unique.
+    """
+    seen: dict[str, int] = {}
+    count = itertools.count(1)
+
+    def wrap(match: re.Match[str]) -> str:
+        n = next(count)
+        caption = match["caption"]
+        key = re.sub(r"\s+", " ", caption).strip().lower()
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > 1:
+            caption = f"{caption} ({seen[key]})"
+        return (
+            f'<div class="table-region" role="region" tabindex="0" aria-labelledby="table-{n}">'
+            f'<table{match["attrs"]}><caption id="table-{n}">{caption}</caption>'
+            f"{match['rest']}</table></div>"
+        )
+
+    return _TABLE.sub(wrap, body)
 
 
 def _css_string(text: str) -> str:
@@ -192,7 +226,12 @@ def validation_summary_html(summary: dict[str, Any]) -> str:
 
 
 def write_pdf(page_html: str, target: Path, *, base_url: Path | None = None) -> None:
-    """WeasyPrint PDF with a content-derived identifier: same HTML, same bytes.
+    """Tagged PDF/UA-1 with a content-derived identifier: same HTML, same bytes.
+
+    WeasyPrint builds the structure tree from the HTML (headings, lists, tables with
+    header cells, images as Figure with their alt text), takes the language from
+    ``<html lang>`` and the XMP title from ``<title>``, sets DisplayDocTitle, and keeps the
+    running heads and page numbers out of the structure tree.
 
     fontTools stamps embedded font subsets with the current time unless
     SOURCE_DATE_EPOCH is set, so it is pinned here for byte-identical PDFs.
@@ -209,4 +248,10 @@ def write_pdf(page_html: str, target: Path, *, base_url: Path | None = None) -> 
         string=page_html,
         base_url=str(base_url) if base_url else None,
         url_fetcher=pdf_url_fetcher(),
-    ).write_pdf(str(target), pdf_identifier=identifier, uncompressed_pdf=False, attachments=[])
+    ).write_pdf(
+        str(target),
+        pdf_identifier=identifier,
+        uncompressed_pdf=False,
+        attachments=[],
+        pdf_variant="pdf/ua-1",
+    )

@@ -50,6 +50,7 @@ ALLOWED_TAGS = frozenset(
         "colgroup",
         "dd",
         "del",
+        "details",
         "div",
         "dl",
         "dt",
@@ -71,15 +72,18 @@ ALLOWED_TAGS = frozenset(
         "mark",
         "ol",
         "p",
+        "picture",
         "pre",
         "q",
         "s",
         "samp",
         "section",
         "small",
+        "source",
         "span",
         "strong",
         "sub",
+        "summary",
         "sup",
         "table",
         "tbody",
@@ -97,6 +101,7 @@ ALLOWED_ATTRIBUTES = {
     "*": _COMMON_ATTRIBUTES,
     "a": {"href"},
     "img": {"src", "alt", "width", "height"},
+    "source": {"srcset", "media"},  # a chart's phone-width version (sendreport.charts)
     "td": {"colspan", "rowspan", "headers"},
     "th": {"colspan", "rowspan", "headers", "scope", "abbr"},
     "col": {"span"},
@@ -164,7 +169,7 @@ def markdown_to_html(text: str) -> str:
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
-    if attribute == "src":  # images only from data: URIs (the charts); never a path or URL
+    if attribute in ("src", "srcset"):  # images only from data: URIs (the charts)
         return value if _IMAGE_DATA_URI.match(value.strip()) else None
     if attribute == "href":
         scheme = urlsplit(value.strip()).scheme.lower()

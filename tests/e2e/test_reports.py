@@ -118,12 +118,14 @@ def reader_text(soup: BeautifulSoup) -> str:
 
     Methodology notes (class ``methodology``) print the metric definitions (thresholds, not
     figures); ``quoted`` and ``plan-updates`` blocks reproduce the improvement-plan tracker's
-    own words (``ReportContext.quote_updates``), which are data, not computed figures.
+    own words (``ReportContext.quote_updates``), which are data, not computed figures;
+    ``chart-data`` tables repeat the points a chart draws (they are in tables.xlsx, not
+    figures.json).
     """
     main = soup.find("main") or soup
     for tag in main.find_all(["script", "style", "img"]):
         tag.decompose()
-    for tag in main.select(".methodology, .quoted, .plan-updates"):
+    for tag in main.select(".methodology, .quoted, .plan-updates, .chart-data"):
         tag.decompose()
     lines = []
     for block in main.find_all(
@@ -197,6 +199,29 @@ def test_every_edition_is_built(demo_build: DemoBuild, report: str) -> None:
 def test_html_is_accessible(demo_build: DemoBuild, report: str, edition: str) -> None:
     soup = soup_of(html_path(demo_build, report, edition))
     assert accessibility_problems(soup) == []
+    captions = [c.get_text(" ", strip=True) for c in soup.find_all("caption")]
+    assert len(captions) == len(set(captions)), "two tables share a caption"
+    for table in soup.find_all("table"):  # a wide table scrolls in its own labelled region
+        region = table.parent
+        assert region.get("role") == "region" and region.get("tabindex") == "0"
+        assert region.get("aria-labelledby") == table.caption.get("id")
+    for figure in soup.select("figure.chart"):  # every chart's data as a table beside it
+        details = figure.find_next_sibling()
+        assert details is not None and "chart-data" in details.get("class", [])
+        assert details.find("table").find("th", scope="col")
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_pdf_is_tagged_pdf_ua(demo_build: DemoBuild, report: str) -> None:
+    from tests.a11y.pdfua import pdfua_problems
+
+    problems, tags = pdfua_problems(demo_build.folder / f"{report}.pdf")
+    assert problems == []
+    assert tags["/H1"] == 1
+    figures = len(soup_of(html_path(demo_build, report, "reader")).select("figure.chart img"))
+    assert tags["/Figure"] == figures
+    if tags["/Table"]:
+        assert tags["/TH"] and tags["/TD"] and tags["/TR"]
 
 
 @pytest.mark.parametrize("report", REPORTS)
