@@ -8,7 +8,7 @@ LA ?= 919
 DEMO := outputs/demo-data/$(LA)
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: postgres report test lint format bench clean venv install install-dev demo-data quarterly-dry-run
+.PHONY: postgres report test lint format bench clean venv install install-dev demo-data quarterly-dry-run browser-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,7 +65,27 @@ postgres:
 	  { apt-get update -qq >/dev/null && apt-get install -y -qq postgresql >/dev/null; }; \
 	else echo "note: PostgreSQL is missing (sudo apt-get install postgresql); database tests need it"; fi
 
-test: $(VENV)/.installed-dev postgres
+# The browser tests (tests/e2e/test_browser.py): Debian's chromium, and axe-core with
+# puppeteer-core from tests/browser/package-lock.json. Nothing downloads a browser. Installed
+# as root with apt-get where possible; otherwise a note says how, and the tests skip (or, in
+# CI, fail).
+BROWSER := tests/browser
+$(BROWSER)/node_modules/.installed: $(BROWSER)/package-lock.json
+	@if ! command -v chromium >/dev/null || ! command -v npm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    pkgs="chromium"; command -v npm >/dev/null || pkgs="$$pkgs nodejs npm"; \
+	    apt-get install -y -qq $$pkgs >/dev/null 2>&1 || \
+	      { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq $$pkgs >/dev/null; } || \
+	      echo "note: could not install $$pkgs (the browser tests need them)"; \
+	  else echo "note: the browser tests need chromium and npm (sudo apt-get install chromium nodejs npm)"; fi; \
+	fi
+	@if command -v npm >/dev/null; then \
+	  cd $(BROWSER) && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --silent && touch node_modules/.installed; \
+	fi
+
+browser-deps: $(BROWSER)/node_modules/.installed
+
+test: $(VENV)/.installed-dev postgres browser-deps
 	$(BIN)/ruff check sendreport tests benchmarks
 	$(BIN)/ruff format --check sendreport tests benchmarks
 	$(BIN)/python -m pytest -n 2 --dist loadgroup

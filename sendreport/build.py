@@ -430,15 +430,17 @@ MONTHLY_SERIES = ("ehcp_caseload", "service_waits", "placement_waits", "workforc
 def write_build_spreadsheet(
     staging: Path, outcomes: list[dict[str, Any]], tasks: list[ReportTask], period: Period
 ) -> None:
-    """tables.xlsx: every reader table and chart's data of this period's reports."""
+    """tables.xlsx: every reader table and chart's data of this period's reports (none when
+    the reports built have no tables)."""
     from sendreport.spreadsheet import SPREADSHEET_NAME, write_spreadsheet
 
     mine = [t for t in tasks if t.staging == staging]
-    if not mine:
+    tables = [table for o in outcomes for table in o.get("tables", [])]
+    if not mine or not tables:  # e.g. a newsletter-only build: nothing to tabulate
         return
     write_spreadsheet(
         staging / SPREADSHEET_NAME,
-        [table for o in outcomes for table in o.get("tables", [])],
+        tables,
         la_name=mine[0].la_name,
         period_text=mine[0].period_text,
         period_end=period.end,
