@@ -691,14 +691,21 @@ def merge_outcome(current: Outcome | None, new: Outcome | None) -> Outcome | Non
     return current
 
 
-def merge_requests(occurrences: list[Occurrence]) -> Occurrence:
-    """One request from its occurrences in several returns (sorted by year)."""
+def merge_requests(occurrences: list[Occurrence]) -> tuple[Occurrence, str]:
+    """One request from its occurrences in several returns (sorted by year), and where its
+    outcomes came from: the return, person, element and line of each."""
     ordered = sorted(occurrences, key=lambda o: o.year)
     merged = replace(ordered[0])
+    request_from = assessment_from = f"{merged.file}, {merged.where}"
     for occ in ordered[1:]:
-        merged.request = merge_outcome(merged.request, occ.request)
+        here = f"{occ.file}, {occ.where}"
+        request = merge_outcome(merged.request, occ.request)
+        if request is not merged.request:
+            merged.request, request_from = request, here
         before = merged.assessment
         merged.assessment = merge_outcome(before, occ.assessment)
+        if merged.assessment is not before:
+            assessment_from = here
         if merged.assessment is not before or merged.week20 is None:
             merged.week20 = occ.week20 if occ.week20 is not None else merged.week20
         merged.plan_start = occ.plan_start or merged.plan_start
@@ -706,8 +713,10 @@ def merge_requests(occurrences: list[Occurrence]) -> Occurrence:
         merged.tribunal = _any_flag([merged.tribunal, occ.tribunal])
         merged.primary_need = occ.primary_need or merged.primary_need
         merged.age = occ.age if occ.age is not None else merged.age
-        merged.la_code, merged.file, merged.where = occ.la_code, occ.file, occ.where
-    return merged
+        merged.la_code = occ.la_code
+    if assessment_from == request_from or merged.assessment is None:
+        return merged, request_from
+    return merged, f"{request_from}; its assessment: {assessment_from}"
 
 
 def contract_row(occ: Occurrence) -> dict[str, Any] | str:
@@ -808,13 +817,13 @@ def read_sen2_returns(paths: list[Path]) -> Sen2Result:
     check_one_return_per_year(found)
     rows, provenance, left_out = [], [], {"another_la": 0, "historical": 0}
     for occs in occurrences.values():
-        merged = merge_requests(occs)
+        merged, source = merge_requests(occs)
         row = contract_row(merged)
         if isinstance(row, str):
             left_out[row] += 1
             continue
         rows.append(row)
-        provenance.append(f"{merged.file}, {merged.where}")
+        provenance.append(source)
     warnings += coverage_warnings(left_out, rows, found)
     order = sorted(
         range(len(rows)), key=lambda i: (rows[i]["received_date"], rows[i]["request_id"])

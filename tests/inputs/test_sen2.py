@@ -315,3 +315,20 @@ def test_inspect_shows_the_returns_and_no_personal_data(sen2_dir: Path, identiti
     assert "derived from 3 SEN2 return(s)" in out and "request_id" in out
     upns = [i["upn"] for i in identities.values() if "upn" in i]
     assert not [u for u in upns if u in out]
+
+
+def test_contract_problem_names_the_return_person_and_line(tmp_path: Path) -> None:
+    from sendreport.validate import validate_inputs
+
+    backwards = (
+        "<Requests><ReceivedDate>2023-07-24</ReceivedDate>"
+        "<RequestOutcomeDate>2023-01-01</RequestOutcomeDate><RequestOutcome>N</RequestOutcome>"
+        "</Requests>"
+    )
+    _one(tmp_path, PERSON.format(requests="") + PERSON.format(requests=backwards))
+    loaded = load_inputs(tmp_path, datasets=["ehcp_requests"])
+    with pytest.raises(ValidationFailed) as info:
+        validate_inputs(loaded, data_end=date(2024, 3, 31), la_code=LA, results_dir=None)
+    text = str(info.value)
+    assert "'source': 'r.xml, Persons/Person[2]/Requests[1] (line 5)'" in text, text
+    assert "Smithereen" not in text and "Q919111111111" not in text
