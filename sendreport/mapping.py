@@ -26,6 +26,8 @@ number Excel shows) so later problems are named in the source's terms.
 
 from __future__ import annotations
 
+import csv
+import io
 import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -209,16 +211,18 @@ def read_table(path: Path, mapping: DatasetMapping) -> tuple[pd.DataFrame, str]:
         return read_sheet(path, mapping)
     if suffix == ".csv":
         try:
-            frame = pd.read_csv(
-                path, header=None, dtype=str, keep_default_na=False, encoding="utf-8-sig"
-            )
-        except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as err:
+            text = path.read_text(encoding="utf-8-sig")
+            rows = list(csv.reader(io.StringIO(text, newline="")))
+        except (UnicodeDecodeError, csv.Error) as err:
             raise mapping_error(
                 mapping.dataset,
                 f"file {path.name} could not be read as UTF-8 CSV ({type(err).__name__})",
                 'save it from Excel as "CSV UTF-8 (Comma delimited) (*.csv)"',
             ) from None
-        return frame.map(lambda v: v if v != "" else None), ""
+        # Rows may differ in length (a title block above the header): pad them.
+        width = max((len(r) for r in rows), default=0)
+        cells = [[(v if v != "" else None) for v in r] + [None] * (width - len(r)) for r in rows]
+        return pd.DataFrame(cells, dtype=object), ""
     if suffix == ".parquet":
         frame = pd.read_parquet(path)
         header = pd.DataFrame([list(map(str, frame.columns))])

@@ -220,3 +220,43 @@ def test_inspect_shows_the_mapped_source(tmp_path: Path, contract, capsys) -> No
     assert "received_date" in out
     (folder / "mapping.toml").write_text(MAPPING.replace('"Refused" = "not_assess"\n', ""))
     assert main(["inspect", "--data", str(folder), "--dataset", "ehcp_requests"]) == 2
+
+
+def test_csv_and_parquet_exports(tmp_path: Path, contract: pd.DataFrame) -> None:
+    rows = small(contract)
+    export = pd.DataFrame({HEADERS[c]: rows[c] for c in HEADERS})
+    for col in HEADERS:
+        if col.endswith("_date"):
+            export[HEADERS[col]] = rows[col].dt.strftime("%d/%m/%Y")
+    export["Decision"] = rows["request_outcome"].map(OUTCOME_WORDS)
+    export["Assessment result"] = rows["assessment_outcome"].map(ISSUE_WORDS)
+    export["Exception?"] = rows["week20_exception"].map({1: "Yes", 0: "No"})
+    title = "EHC needs assessment tracker\n\n"
+    (tmp_path / "tracker.csv").write_text(title + export.to_csv(index=False), encoding="utf-8")
+    csv_mapping = MAPPING.replace(
+        'file = "EHCP tracker.xlsx"\nsheet = "SEN2 extract"', 'file = "tracker.csv"'
+    )
+    (tmp_path / "mapping.toml").write_text(csv_mapping.replace("header_row = 4", "header_row = 3"))
+    from_csv = load_inputs(tmp_path, datasets=["ehcp_requests"]).frames["ehcp_requests"]
+
+    export.to_parquet(tmp_path / "tracker.parquet", index=False)
+    parquet_mapping = csv_mapping.replace("tracker.csv", "tracker.parquet")
+    (tmp_path / "mapping.toml").write_text(parquet_mapping.replace("header_row = 4\n", ""))
+    from_parquet = load_inputs(tmp_path, datasets=["ehcp_requests"]).frames["ehcp_requests"]
+    for frame in (from_csv, from_parquet):
+        assert (
+            frame["received_date"].tolist()
+            == rows["received_date"].astype("datetime64[ns]").tolist()
+        )
+        assert frame["request_outcome"].tolist() == rows["request_outcome"].tolist()
+        assert frame["week20_exception"].tolist() == rows["week20_exception"].tolist()
+
+
+def test_a_mapped_value_absent_from_this_export_is_a_warning(tmp_path: Path, contract) -> None:
+    mapping = MAPPING.replace(
+        '"Refused" = "not_assess"', '"Refused" = "not_assess"\n"Deferred" = "pending"'
+    )
+    loaded = load_inputs(
+        make_folder(tmp_path, small(contract), mapping), datasets=["ehcp_requests"]
+    )
+    assert any("'Deferred' does not occur" in w for w in loaded.warnings)
