@@ -293,16 +293,22 @@ def rebalance_cohorts(
                 years[i] = year - 1
                 excess -= 1
         if excess > 0:
-            if not move_plans:
-                raise DemoCalibrationError(
-                    f"{year}: DfE's plans need more assessed requests received in the year "
-                    f"than the {capacity[year]} DfE published as decided to assess",
-                    hint="check the release figures for this LA",
-                )
-            over[year] = int(excess)
+            over[year] = _left_over(year, int(excess), capacity[year], move_plans)
     slots["r"] = r
     slots["p"] = p
     return over
+
+
+def _left_over(year: int, excess: int, capacity: int, move_plans: bool) -> int:
+    """Plan requests that fit nowhere: returned when plans may move, else an error (the
+    caller draws again)."""
+    if not move_plans:
+        raise DemoCalibrationError(
+            f"{year}: DfE's plans need more assessed requests received in the year "
+            f"than the {capacity} DfE published as decided to assess",
+            hint="check the release figures for this LA",
+        )
+    return excess
 
 
 def _early_plan_day(rng: np.random.Generator, year: int, lo: int, hi: int) -> tuple[int, int]:
