@@ -39,7 +39,8 @@ class Run:
 def data_root(tmp_path_factory: pytest.TempPathFactory, dfe_release: Path) -> Path:
     root = tmp_path_factory.mktemp("many-data")
     las = ",".join((*GOOD, BROKEN))
-    assert main(["demo-data", "--la", las, "--dfe", str(dfe_release), "--out", str(root)]) == 0
+    argv = ["demo-data", "--la", las, "--dfe", str(dfe_release), "--out", str(root)]
+    assert main([*argv, "--jobs", "1"]) == 0  # no fork from the test process
     requests = root / BROKEN / "ehcp_requests.csv"
     lines = requests.read_text(encoding="utf-8").splitlines()
     lines[5] = lines[5].replace(",20", ",not a date 20", 1)  # a received date that is no date
