@@ -266,6 +266,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     selection = select_las(args.la)
     if selection.many:
         return _build_many(args, periods, selection.codes)
+    if args.scheduler:
+        raise ParameterError(
+            "--scheduler runs many LAs on a Dask cluster; --la names one",
+            accepted="--la with a comma list, a region code or all (--data then holds one "
+            "folder per LA), or no --scheduler for one LA",
+            parameter="scheduler",
+        )
     data = args.data or Path("outputs") / "demo-data" / args.la
     options = BuildOptions(
         periods=periods,
