@@ -15,6 +15,7 @@ builds are: an interrupted publish leaves the old site or the new one.
 from __future__ import annotations
 
 import base64
+import fcntl
 import hashlib
 import html
 import json
@@ -92,20 +93,22 @@ def describe_entry(folder: Path, include_audit: bool) -> dict[str, Any]:
     """One quarter's index entry (approval checked by the caller)."""
     manifest = read_manifest(folder) or {}
     la, period = manifest["parameters"]["la"], manifest["parameters"]["period"]
+    la_name = manifest.get("la", {}).get("name", la)
     approval = json.loads((folder / APPROVAL).read_text(encoding="utf-8"))
     reports: dict[str, dict[str, Any]] = {}
     for rel in published_files(folder, include_audit):
         if len(rel.parts) == 1 and rel.suffix.lower() in READER_SUFFIXES:
             entry = reports.setdefault(rel.stem, {"name": rel.stem, "title": rel.stem, "files": []})
             if rel.suffix.lower() == ".html":
-                entry["title"] = report_title(folder / rel)
+                # "Title – Council, period": the page already says council and period.
+                entry["title"] = report_title(folder / rel).split(f" – {la_name}")[0]
             entry["files"].append(
                 {"path": f"{la}/{period}/{rel.as_posix()}", "format": rel.suffix.lower()[1:],
                  "bytes": (folder / rel).stat().st_size}
             )  # fmt: skip
     return {
         "la": la,
-        "la_name": manifest.get("la", {}).get("name", la),
+        "la_name": la_name,
         "period": period,
         "period_text": Period.parse(period).span,
         "data_as_at": manifest.get("data_as_at"),
@@ -161,8 +164,7 @@ th,td{border-bottom:1px solid #b1b4b6;padding:.4rem;text-align:left;vertical-ali
 td.num{text-align:right}
 .skip{position:absolute;left:-999rem}.skip:focus{left:1rem;top:1rem}
 section.quarter{border-top:2px solid #0b0c0c;margin-top:1.5rem}
-@media (max-width:40rem){table,thead,tbody,tr,th,td{display:block}thead{display:none}
-td.num{text-align:left}}
+@media (max-width:40rem){th,td{padding:.3rem .2rem;font-size:.95rem}}
 """.strip()
 
 
@@ -297,6 +299,13 @@ def publish_site(
     folders = [Path(f) for f in folders]
     for folder in folders:  # every build is checked before anything is written
         check_approved(folder, required)
+    site.parent.mkdir(parents=True, exist_ok=True)
+    with open(site.parent / f".{site.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # two publishes at once must not drop a quarter
+        return _publish_locked(folders, site, include_audit)
+
+
+def _publish_locked(folders: list[Path], site: Path, include_audit: bool) -> list[dict[str, Any]]:
     entries = {(e["la"], e["period"]): e for e in read_index(site)}
     staging = make_staging(site)
     try:

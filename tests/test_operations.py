@@ -165,7 +165,7 @@ def test_publish_refuses_unapproved_or_changed_builds_and_leaves_the_site(
     assert "no sign-off yet by the analyst" in capsys.readouterr().err
     assert (site / "index.json").read_bytes() == before
     assert not (site / "919" / "2023-24-Q3").exists()
-    assert not list(tmp_path.glob(".site.*"))  # no staging left behind
+    assert not list(tmp_path.glob(".site.building-*"))  # no staging left behind
 
 
 def test_index_escapes_text_and_fetches_nothing():
