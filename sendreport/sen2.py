@@ -305,8 +305,12 @@ def parse_xml(path: Path) -> Any:
         remove_comments=True,
         remove_pis=True,
     )
+    raw = path.read_bytes()
+    # Refuse a DTD before parsing: entity definitions are how XML bombs work.
+    if re.search(rb"<!DOCTYPE", raw[:65536], flags=re.IGNORECASE):
+        raise Sen2Problems([doctype_problem(path)])
     try:
-        tree = etree.parse(str(path), parser)
+        tree = etree.ElementTree(etree.fromstring(raw, parser, base_url=None))
     except etree.XMLSyntaxError as err:
         line = getattr(err, "lineno", None) or "?"
         raise Sen2Problems(
@@ -322,19 +326,19 @@ def parse_xml(path: Path) -> Any:
             ]
         ) from None
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise Sen2Problems(
-            [
-                _problem(
-                    path,
-                    "line 1",
-                    "the file declares a document type (DOCTYPE); SEN2 returns never do, and "
-                    "sendreport does not read DTDs or entities",
-                    "remove the <!DOCTYPE …> declaration or export the return again",
-                    "sen2_no_doctype",
-                )
-            ]
-        )
+        raise Sen2Problems([doctype_problem(path)])
     return tree.getroot()
+
+
+def doctype_problem(path: Path) -> InputFileError:
+    return _problem(
+        path,
+        "line 1",
+        "the file declares a document type (DOCTYPE); SEN2 returns never do, and sendreport "
+        "does not read DTDs or entities",
+        "remove the <!DOCTYPE …> declaration or export the return again",
+        "sen2_no_doctype",
+    )
 
 
 def normalise_tags(root: Any) -> dict[str, tuple[int, int, str]]:
@@ -563,8 +567,8 @@ def _any_flag(values: Iterable[int | None]) -> int | None:
 
 def read_primary_need(request: Any) -> str | None:
     """SENtype ranked 1 anywhere under the request (ActivePlans/SENneed)."""
-    for need in request.iter():
-        if local_name(need) == "senneed" and text_of(need, "sentyperank") in ("1", "01"):
+    for need in request.iter("senneed"):
+        if text_of(need, "sentyperank") in ("1", "01"):
             value = text_of(need, "sentype")
             return value.upper() if value else None
     return None

@@ -332,3 +332,31 @@ def test_contract_problem_names_the_return_person_and_line(tmp_path: Path) -> No
     text = str(info.value)
     assert "'source': 'r.xml, Persons/Person[2]/Requests[1] (line 5)'" in text, text
     assert "Smithereen" not in text and "Q919111111111" not in text
+
+
+def test_entity_expansion_is_refused_quickly(tmp_path: Path) -> None:
+    laughs = "".join(f'<!ENTITY l{i} "{("&l" + str(i - 1) + ";") * 10}">' for i in range(1, 10))
+    (tmp_path / "laughs.xml").write_text(
+        f'<?xml version="1.0"?>\n<!DOCTYPE m [<!ENTITY l0 "ha">{laughs}]>\n<Message>&l9;</Message>'
+    )
+    text = _errors(tmp_path)
+    assert "laughs.xml" in text and "DOCTYPE" in text and "haha" not in text
+
+
+def test_need_flags_age_and_exception_are_carried(tmp_path: Path) -> None:
+    request = (
+        "<Requests><ReceivedDate>2023-03-01</ReceivedDate><RequestOutcomeDate>2023-04-01"
+        "</RequestOutcomeDate><RequestOutcome>Y</RequestOutcome><RequestMediation>0"
+        "</RequestMediation><Assessment><AssessmentOutcome>Y</AssessmentOutcome>"
+        "<AssessmentOutcomeDate>2023-09-01</AssessmentOutcomeDate><AssessmentTribunal>1"
+        "</AssessmentTribunal><OtherMediation>1</OtherMediation><Week20>1</Week20></Assessment>"
+        "<ActivePlans><SENneed><SENtype>SLCN</SENtype><SENtypeRank>2</SENtypeRank></SENneed>"
+        "<SENneed><SENtype>asd</SENtype><SENtypeRank>1</SENtypeRank></SENneed></ActivePlans>"
+        "</Requests>"
+    )
+    result = read_sen2_returns([_one(tmp_path, PERSON.format(requests=request))])
+    row = result.frame.iloc[0]
+    assert row["primary_need"] == "ASD" and row["age_at_request"] == "8"
+    assert (row["mediation"], row["tribunal_appeal"], row["week20_exception"]) == ("1", "1", "1")
+    assert row["plan_issued_date"] == row["assessment_outcome_date"] == "2023-09-01"
+    assert "2015-02-03" not in result.frame.to_csv()
