@@ -545,9 +545,10 @@ def write_snapshot_cached(loaded: Any, inputs: dict[str, Any], cache: Path) -> P
 
     from sendreport.load import write_snapshot
 
-    digest = hashlib.sha256(
-        json.dumps({k: v["sha256"] for k, v in inputs.items()}, sort_keys=True).encode()
-    ).hexdigest()[:16]
+    keyed = {k: v["sha256"] for k, v in inputs.items()}
+    # A database's rows are not a file in the folder: key the snapshot by what was read.
+    keyed |= {f"database:{k}": v.sha256 for k, v in loaded.files.items() if v.format == "database"}
+    digest = hashlib.sha256(json.dumps(keyed, sort_keys=True).encode()).hexdigest()[:16]
     target = cache / "snapshots" / digest
     if target.is_dir():
         return target.resolve()

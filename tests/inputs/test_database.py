@@ -149,3 +149,18 @@ def test_a_database_build_is_never_up_to_date(folder: Path) -> None:
         periods=(Period.parse("2023-24-Q4"),), la="919", data_dir=folder, out_dir=folder / "out"
     )
     assert plan_build(options)[1]["database"] != plan_build(options)[1]["database"]
+
+
+def test_snapshot_is_keyed_by_the_rows_read(tmp_path: Path) -> None:
+    """The warehouse changed, the folder did not: the notebooks must not get old rows."""
+    from sendreport.build import write_snapshot_cached
+    from sendreport.load import FileInfo, Inputs
+
+    frame = pd.DataFrame({"a": [1]})
+    files = {"mapping.toml": {"size": 1, "sha256": "same"}}
+    snapshots = []
+    for rows_digest in ("before", "after"):
+        info = FileInfo(path="db", size=1, sha256=rows_digest, rows=1, format="database")
+        loaded = Inputs(frames={"ehcp_caseload": frame}, files={"ehcp_caseload": info})
+        snapshots.append(write_snapshot_cached(loaded, files, tmp_path))
+    assert snapshots[0] != snapshots[1]
