@@ -32,7 +32,9 @@ from sendreport.figures import read_figures
 from sendreport.manifest import read_manifest
 from sendreport.periods import Period
 from sendreport.publish import discard, make_staging, publish_folder
+from sendreport.spreadsheet import SPREADSHEET_NAME
 
+SPREADSHEET_TITLE = "Every table in the reports and the data behind each chart"
 INDEX_JSON = "index.json"
 INDEX_HTML = "index.html"
 READER_SUFFIXES = (".html", ".pdf", ".xlsx", ".ods", ".docx")
@@ -98,7 +100,8 @@ def describe_entry(folder: Path, include_audit: bool) -> dict[str, Any]:
     reports: dict[str, dict[str, Any]] = {}
     for rel in published_files(folder, include_audit):
         if len(rel.parts) == 1 and rel.suffix.lower() in READER_SUFFIXES:
-            entry = reports.setdefault(rel.stem, {"name": rel.stem, "title": rel.stem, "files": []})
+            title = SPREADSHEET_TITLE if rel.name == SPREADSHEET_NAME else rel.stem.capitalize()
+            entry = reports.setdefault(rel.stem, {"name": rel.stem, "title": title, "files": []})
             if rel.suffix.lower() == ".html":
                 # "Title – Council, period": the page already says council and period.
                 entry["title"] = report_title(folder / rel).split(f" – {la_name}")[0]

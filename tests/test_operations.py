@@ -36,6 +36,7 @@ def make_build(root: Path, period: str, plans: float, *, la_name: str = "Hertfor
         f"<html><head><title>Newsletter &amp; update {period}</title></head></html>"
     )
     (folder / "newsletter.pdf").write_bytes(b"%PDF-1.7 demo")
+    (folder / "tables.xlsx").write_bytes(b"PK demo workbook")
     (folder / "audit" / "newsletter.html").write_text("<html>audit</html>")
     (folder / "audit" / "newsletter.ipynb").write_text("{}")
     (folder / "validation" / "summary.json").write_text("{}")
@@ -119,7 +120,9 @@ def test_publish_copies_reader_editions_only_and_lists_both_quarters(builds, tmp
     files = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
     assert files == [
         "919/2023-24-Q3/newsletter.html", "919/2023-24-Q3/newsletter.pdf",
+        "919/2023-24-Q3/tables.xlsx",
         "919/2023-24-Q4/newsletter.html", "919/2023-24-Q4/newsletter.pdf",
+        "919/2023-24-Q4/tables.xlsx",
         "index.html", "index.json",
     ]  # fmt: skip
     assert [q["period"] for q in listing] == ["2023-24-Q4", "2023-24-Q3"]  # newest first
@@ -132,6 +135,7 @@ def test_publish_copies_reader_editions_only_and_lists_both_quarters(builds, tmp
     assert page.index("January–March 2024") < page.index("October–December 2023")
     assert "+169" in page and "+1.7 percentage points" in page
     assert "Newsletter &amp; update 2023-24-Q4" in page and "<b>" not in page
+    assert "Every table in the reports and the data behind each chart" in page
 
 
 def test_publish_with_include_audit_keeps_inputs_out(builds, tmp_path: Path):
