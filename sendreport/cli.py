@@ -320,6 +320,7 @@ def _build_many(args: argparse.Namespace, periods: tuple, codes: tuple[str, ...]
         timeout_s=args.timeout,
         reports=args.report,
         notebooks_dir=args.notebooks,
+        keep_inputs=args.keep_inputs,
     )
     many = ManyOptions(template, codes, data_root, jobs=args.jobs, scheduler=args.scheduler)
     summary = build_many(many, Progress(quiet=args.quiet or args.json))
