@@ -70,6 +70,12 @@ def choose_inputs(folder: Path, manifest: dict[str, Any], data_dir: Path | None)
     (checked against the manifest first: an edited kept input fails at once), else the
     recorded data folder."""
     kept = folder / KEPT_INPUTS
+    if data_dir is not None and not Path(data_dir).is_dir():
+        raise InputFileError(
+            f"--data {data_dir} is not a folder",
+            path=str(data_dir),
+            hint="pass the folder the build's input files were moved to",
+        )
     if data_dir is None and manifest.get("kept_inputs"):
         edited = changed_inputs(manifest, kept, key="kept_inputs")
         if edited:

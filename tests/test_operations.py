@@ -186,3 +186,29 @@ def test_index_escapes_text_and_fetches_nothing():
     csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1)
     assert "default-src &#x27;none&#x27;" in csp and style_hash() in csp
     assert page.count("<h1>") == 1 and '<html lang="en">' in page
+
+
+def test_verify_reads_moved_or_kept_inputs(tmp_path: Path):
+    from sendreport.exceptions import InputFileError, VerificationMismatch
+    from sendreport.manifest import input_files
+    from sendreport.verify import changed_inputs, choose_inputs
+
+    build = make_build(tmp_path, "2023-24-Q4", 669)
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    (moved / "ehcp_requests.csv").write_text("request_id\n1\n")
+    manifest = {
+        "parameters": {"data_dir": str(tmp_path / "gone")},
+        "inputs": input_files(moved),
+        "kept_inputs": input_files(build / "inputs"),
+    }
+    assert choose_inputs(build, manifest, moved) == moved
+    assert changed_inputs(manifest, moved) == []
+    assert choose_inputs(build, manifest, None) == build / "inputs"
+    assert choose_inputs(build, {**manifest, "kept_inputs": {}}, None) == tmp_path / "gone"
+    with pytest.raises(InputFileError, match="is not a folder"):
+        choose_inputs(build, manifest, tmp_path / "nowhere")
+    (build / "inputs" / "ehcp_requests.parquet").write_bytes(b"edited")
+    with pytest.raises(VerificationMismatch, match="kept inputs differ") as err:
+        choose_inputs(build, manifest, None)
+    assert "ehcp_requests.parquet: contents changed" in str(err.value)
