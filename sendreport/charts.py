@@ -109,9 +109,13 @@ class ReferenceLine:
     dashes: str = "--"
 
 
+# What a chart's data table (and the spreadsheet) says for a point with no value to show.
+MISSING = "no value"
+
+
 def _fmt(value: float, unit: str) -> str:
     if pd.isna(value):
-        return "no value"
+        return MISSING
     if unit == "%":
         return f"{value:.1f}%"
     if float(value).is_integer():
@@ -292,17 +296,28 @@ def stacked_bar_chart(
     return fig, alt
 
 
-def _histogram_data(data: pd.Series, edges: list[float], title: str, x_label: str) -> ChartData:
-    """Counts per bin as matplotlib draws them: [lo, hi) except the last, [lo, hi]."""
+def _histogram_data(
+    data: pd.Series,
+    edges: list[float],
+    title: str,
+    x_label: str,
+    hidden: Sequence[bool] = (),
+) -> ChartData:
+    """Counts per bin as matplotlib draws them: [lo, hi) except the last, [lo, hi]. A bin
+    in ``hidden`` (suppressed, not drawn) has no value in the table either."""
     import numpy as np
 
     counts, _ = np.histogram(data.to_numpy(dtype=float), bins=edges)
+    counts = counts.astype(float)
+    for i, hide in enumerate(hidden):
+        if hide:
+            counts[i] = float("nan")
     pairs = list(itertools.pairwise(edges))
     rows = [
         f"{_fmt(lo, 'count')} to {'' if i == len(pairs) - 1 else 'under '}{_fmt(hi, 'count')}"
         for i, (lo, hi) in enumerate(pairs)
     ]
-    frame = pd.DataFrame({"Number of plans": counts.astype(float)}, index=rows)
+    frame = pd.DataFrame({"Number of plans": pd.array(counts, dtype="Float64")}, index=rows)
     return ChartData(title, "count", frame, index_label=x_label)
 
 

@@ -390,9 +390,12 @@ class ReportContext:
         _display(_html("".join(parts)))
 
 
-def _rounded(x: Any) -> float | None:
-    """A chart value as the data table shows it: one decimal place, or none if missing."""
-    return None if x is None or pd.isna(x) else round(float(x), 1)
+def _rounded(x: Any) -> float | str:
+    """A chart value as its data table shows it: one decimal place, or the table's word for
+    a missing (or suppressed) point."""
+    from sendreport.charts import MISSING
+
+    return MISSING if x is None or pd.isna(x) else round(float(x), 1)
 
 
 def _none_if_na(x: Any) -> float | None:

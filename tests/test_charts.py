@@ -128,3 +128,11 @@ def test_bar_and_histogram_alt_text() -> None:
         marker_label="20 weeks",
     )
     assert "4 plans; median 24.5" in alt and "50.0% at or below the 20 weeks" in alt
+
+
+def test_suppressed_histogram_bins_have_no_value_in_the_data_table() -> None:
+    data = charts._histogram_data(
+        pd.Series([1.0, 12.0, 13.0]), [0, 10, 20], "Weeks", "Weeks", hidden=[True, False]
+    )
+    assert pd.isna(data.frame.iloc[0, 0]) and data.frame.iloc[1, 0] == 2
+    assert f'<td class="num">{charts.MISSING}</td>' in charts.data_table_html(data, "Weeks")
