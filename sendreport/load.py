@@ -841,6 +841,12 @@ def _read_mapped(data_dir: Path, mapping: Any, inputs: Inputs, allow_multiple_la
     inputs.provenance[ds.name] = provenance
     inputs.origins[ds.name] = mapped.origin
     inputs.warnings.extend(mapped.warnings)
+    unused = [p.name for p in data_dir.iterdir() if p.name.lower().startswith(ds.name + ".")]
+    if unused:
+        inputs.warnings.append(
+            f"{ds.title}: mapping.toml says where {ds.name} comes from, so "
+            f"{', '.join(unused)} in the data folder is not used"
+        )
 
 
 def _read_sen2(data_dir: Path, ds: Dataset, inputs: Inputs, allow_multiple_las: bool) -> bool:

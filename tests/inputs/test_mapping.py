@@ -260,3 +260,10 @@ def test_a_mapped_value_absent_from_this_export_is_a_warning(tmp_path: Path, con
         make_folder(tmp_path, small(contract), mapping), datasets=["ehcp_requests"]
     )
     assert any("'Deferred' does not occur" in w for w in loaded.warnings)
+
+
+def test_a_file_the_mapping_replaces_is_named_in_a_warning(tmp_path: Path, contract) -> None:
+    folder = make_folder(tmp_path, small(contract))
+    (folder / "ehcp_requests.csv").write_text("request_id\n1\n")
+    loaded = load_inputs(folder, datasets=["ehcp_requests"])
+    assert any("ehcp_requests.csv in the data folder is not used" in w for w in loaded.warnings)
