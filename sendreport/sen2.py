@@ -184,8 +184,6 @@ _DISPLAY = {
         "OtherTribunal",
     ]
 }
-_IDENTITY = frozenset({"surname", "forename", "personbirthdate", "postcode", "upn"})
-_IDENTITY |= {"uniquelearnernumber"}
 
 COLUMNS = (
     "request_id",
@@ -270,15 +268,6 @@ def find_sen2_returns(data_dir: Path) -> list[Path]:
         for p in data_dir.iterdir()
         if p.is_file() and p.suffix.lower() == ".xml" and not p.name.startswith(".")
     )
-
-
-def local_name(element: Any) -> str:
-    """Element name without namespace, lower case ('' for comments and processing
-    instructions)."""
-    tag = element.tag
-    if not isinstance(tag, str):
-        return ""
-    return tag.rsplit("}", 1)[-1].lower()
 
 
 def _problem(path: Path, where: str, message: str, hint: str, rule: str) -> InputFileError:
@@ -665,8 +654,19 @@ def read_return(path: Path, key: bytes) -> tuple[int, str, list[Occurrence], lis
                 "sen2_unique_request",
             )
         seen[occ.key] = occ
+    if len(reader.problems) > MAX_PROBLEMS_PER_FILE:
+        more = len(reader.problems) - MAX_PROBLEMS_PER_FILE
+        reader.problems[MAX_PROBLEMS_PER_FILE:] = [
+            _problem(
+                path,
+                "the rest of the file",
+                f"{more} more problem(s) like those above are not listed",
+                "fix the problems listed, then run again to see the rest",
+                "sen2_more",
+            )
+        ]
     if reader.problems:
-        raise Sen2Problems(reader.problems[:MAX_PROBLEMS_PER_FILE])
+        raise Sen2Problems(reader.problems)
     return reader.year, reader.la_code, occurrences, unknown_elements(names, reader.year, path)
 
 
