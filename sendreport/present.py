@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from sendreport.contract import DATASETS
-from sendreport.figures import ENGLAND, FIGURE_MIME, make_payload
+from sendreport.figures import ENGLAND, FIGURE_MIME, figure_role, make_payload
 from sendreport.metrics.base import REGISTRY, Measure
 from sendreport.periods import Period
 from sendreport.sanitise import clean_html, escape_markdown, markdown_to_html
@@ -104,8 +104,15 @@ class ReportContext:
         area: str | None = None,
         source: Sequence[str] | None = None,
         show: str | None = None,
+        role: str | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> str:
-        """Record ``measure`` as a published figure and return its reader text."""
+        """Record ``measure`` as a published figure and return its reader text.
+
+        ``role`` says how the figure's period stands to the report's (``current``,
+        ``previous_quarter``, ``same_quarter_last_year`` …); by default it is worked out from
+        the two periods (:func:`sendreport.figures.figure_role`). With the report, id, period
+        and area it is the figure's stable key, so rewording a label never changes identity."""
         spec = REGISTRY.get(measure.id)
         if measure.id in REGISTRY and measure.id not in self.used_metrics:
             self.used_metrics.append(measure.id)
@@ -126,7 +133,10 @@ class ReportContext:
             numerator=measure.numerator,
             denominator=measure.denominator,
             note=measure.note,
+            role=role or figure_role(measure.period, self.period),
         )
+        if extra:
+            payload["extra"] = extra
         _display({FIGURE_MIME: payload}, raw=True)
         return text
 
@@ -138,14 +148,27 @@ class ReportContext:
             period = Period.snapshot(date(y, m, 1))
         else:
             period = Period.calendar_year(int(year_or_month[:4]))
+        from sendreport.dfe.benchmarks import SN_LEVEL, neighbours_with_values
+        from sendreport.metrics.published import neighbour_mean_id, published_id
+
         value = row.get("value")
+        measure_name = str(row["measure"])
+        is_mean = str(row.get("level")) == SN_LEVEL
+        metric_id = neighbour_mean_id(measure_name) if is_mean else published_id(measure_name)
+        extra: dict[str, Any] = {"published_measure": measure_name, "level": str(row["level"])}
+        if is_mean:  # name the LAs averaged: the mean is theirs, not a pooled rate
+            named = neighbours_with_values(
+                self.benchmarks, self.la, measure_name, str(row["period"])
+            )
+            extra["neighbours"] = [f"{name} ({code})" for code, name in named]
+            extra["method"] = "simple mean of the neighbours' published values"
         measure = Measure(
-            id=str(row["measure"]),
+            id=metric_id if metric_id in REGISTRY else measure_name,
             value=None if pd.isna(value) else float(value),
             period=period,
             unit=unit,  # type: ignore[arg-type]
-            numerator=_none_if_na(row.get("numerator")),
-            denominator=_none_if_na(row.get("denominator")),
+            numerator=None if is_mean else _none_if_na(row.get("numerator")),
+            denominator=None if is_mean else _none_if_na(row.get("denominator")),
             note="not published" if pd.isna(value) else None,
         )
         return self.fig(
@@ -153,7 +176,18 @@ class ReportContext:
             label,
             area=str(row["area_code"]),
             source=[str(row.get("source") or DFE_SOURCE)],
+            extra=extra,
         )
+
+    def neighbour_names(self) -> str:
+        """The LA's statistical neighbours in words, closest first ("Essex, Kent and …")."""
+        from sendreport.reference import la_display_name, statistical_neighbours
+
+        try:
+            names = [la_display_name(c) for c in statistical_neighbours(self.la)]
+        except Exception:  # an LA outside the reference tables has no neighbours
+            return "none listed"
+        return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
 
     def change_words(self, measure: Measure, label: str) -> str:
         """A % change in words: "down 52.0%", "up 3.1%", "unchanged"; recorded as a figure."""

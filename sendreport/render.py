@@ -47,6 +47,8 @@ def _exporter(edition: Edition) -> Any:
         remover.remove_cell_tags = {AUDIT_ONLY, "parameters", "injected-parameters"}
         remover.remove_single_output_tags = {AUDIT_ONLY}
         exporter.register_preprocessor(_drop_streams, enabled=True)
+    else:
+        exporter.register_preprocessor(_label_figure_cells, enabled=True)
     exporter.register_preprocessor(remover, enabled=True)
     exporter.register_preprocessor(_drop_figure_records, enabled=True)
     return exporter
@@ -58,6 +60,31 @@ def _drop_figure_records(nb: Any, resources: dict) -> tuple[Any, dict]:
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.outputs if not records & o.get("data", {}).keys()]
+    return nb, resources
+
+
+def _label_figure_cells(nb: Any, resources: dict) -> tuple[Any, dict]:
+    """Audit edition: under each cell that states figures, its number as the figure register
+    and figures.json name it ("Cell 7 (glance)") and the ids it recorded, so a reviewer walks
+    from a register row to the code."""
+    from nbformat.v4 import new_output
+
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        ids: list[str] = []
+        for output in cell.outputs:
+            payload = output.get("data", {}).get(FIGURE_MIME)
+            records = payload if isinstance(payload, list) else [payload] if payload else []
+            ids += [str(r.get("id")) for r in records if isinstance(r, dict)]
+        if not ids:
+            continue
+        names = ", ".join(f"<code>{html.escape(i)}</code>" for i in dict.fromkeys(ids))
+        text = (
+            f'<p class="cell-ref">Cell {index} ({html.escape(str(cell.get("id") or "-"))}) '
+            f"states: {names}</p>"
+        )
+        cell.outputs.insert(0, new_output("display_data", data={"text/html": text}))
     return nb, resources
 
 

@@ -24,8 +24,12 @@ FigureKey = tuple[str, str, str, str, str]
 
 
 def _figure_key(record: dict[str, Any], *, with_period: bool = True) -> FigureKey:
+    """A figure's stable key: report, id, area, role and (within one quarter) period. Never
+    the label, so a reworded label is the same figure. Records written before roles existed
+    match on the label instead."""
     period = record["period"] if with_period else ""
-    return (record["report"], record["id"], record["area"], record["label"], period)
+    role = record.get("role") or f"label:{record['label']}"
+    return (record["report"], record["id"], record["area"], role, period)
 
 
 def _index(records: Iterable[dict[str, Any]], *, with_period: bool = True) -> dict[FigureKey, dict]:
@@ -52,8 +56,9 @@ def compare_figures(recorded: list[dict], rebuilt: list[dict]) -> list[str]:
     old, new = _index(recorded), _index(rebuilt)
     differences = []
     for key in sorted(old.keys() | new.keys()):
-        report, figure_id, area, label, period = key
-        where = f"{report}: {figure_id} ({label}; {period}; area {area})"
+        report, figure_id, area, role, period = key
+        label = (new.get(key) or old.get(key) or {}).get("label", "")
+        where = f"{report}: {figure_id} ({label}; {period}; area {area}; {role})"
         if key not in new:
             differences.append(f"figure {where} is no longer produced")
         elif key not in old:
@@ -160,8 +165,9 @@ def verify_build(
 def diff_builds(a: Path, b: Path) -> list[dict[str, Any]]:
     """Figures that differ between two builds (two quarters or two runs of one quarter).
 
-    Figures are matched by report, id, area and label; for two runs of the same quarter
-    the period is matched too, so restated comparison figures line up.
+    Figures are matched by their stable key: report, id, area and role (``current``,
+    ``previous_quarter`` …; see :func:`sendreport.figures.figure_role`), and for two runs of
+    the same quarter the period too. Labels are not part of the key: rewording one is no change.
     """
     records_a, records_b = (
         read_figures(Path(a) / "figures.json"),
@@ -185,7 +191,8 @@ def diff_builds(a: Path, b: Path) -> list[dict[str, Any]]:
                 "report": key[0],
                 "id": key[1],
                 "area": key[2],
-                "label": key[3],
+                "role": key[3],
+                "label": (rb or ra)["label"],
                 "a": ra["display"] if ra else None,
                 "b": rb["display"] if rb else None,
                 "a_period": ra["period"] if ra else None,

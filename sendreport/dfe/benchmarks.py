@@ -9,9 +9,8 @@ published table) and returns, for one measure, rows in the same tidy shape:
 - the statistical-neighbour mean: ``area_code`` ``"SN:<la_code>"``, ``level``
   ``"statistical neighbours"``. Its ``value`` is the simple (unweighted) mean of the neighbours'
   published values, the convention of DfE's LAIT, so a small neighbour counts as much as a large
-  one. ``numerator`` and ``denominator`` are the sums of the neighbours' counts (over the
-  neighbours that have both), so the ratio of summed counts is available as
-  ``100 × numerator ÷ denominator`` where a reader prefers a pooled rate. ``status`` is <NA>
+  one. A mean of rates has no numerator or denominator, so both are empty (a pooled rate of
+  summed counts would be a different figure). ``status`` is <NA>
   when all ten neighbours have a value, ``"partial"`` when only some do (the mean is of those),
   and ``"x"`` when none do,
   A frame that already holds ``SN:<la_code>`` rows (the typed-in published table) has them
@@ -32,7 +31,13 @@ from sendreport.dfe._tidy import ENGLAND_CODE, TIDY_COLUMNS, finish_tidy
 from sendreport.exceptions import ParameterError
 from sendreport.reference import la_name, local_authority, statistical_neighbours
 
-__all__ = ["SN_LEVEL", "benchmarks_for", "neighbour_mean", "read_benchmarks"]
+__all__ = [
+    "SN_LEVEL",
+    "benchmarks_for",
+    "neighbour_mean",
+    "neighbours_with_values",
+    "read_benchmarks",
+]
 
 SN_LEVEL = "statistical neighbours"
 _ORDER = {"national": 0, "regional": 1, SN_LEVEL: 2, "la": 3}
@@ -77,16 +82,9 @@ def neighbour_mean(
     ]
     if rows.empty or not codes:
         return finish_tidy(pd.DataFrame(columns=list(TIDY_COLUMNS)))
-    both = rows["numerator"].notna() & rows["denominator"].notna()
-    grouped = rows.assign(
-        num=rows["numerator"].where(both), den=rows["denominator"].where(both)
-    ).groupby(["period", "period_basis"], sort=False)
+    grouped = rows.groupby(["period", "period_basis"], sort=False)
     out = grouped.agg(
-        value=("value", "mean"),
-        count=("value", "count"),
-        numerator=("num", lambda s: s.sum(min_count=1)),
-        denominator=("den", lambda s: s.sum(min_count=1)),
-        source=("source", "first"),
+        value=("value", "mean"), count=("value", "count"), source=("source", "first")
     ).reset_index()
     out["status"] = pd.Series(pd.NA, index=out.index, dtype="str")
     out.loc[out["count"] < len(codes), "status"] = "partial"
@@ -97,6 +95,23 @@ def neighbour_mean(
     out["la_code"] = pd.NA
     out["measure"] = measure
     return finish_tidy(out)
+
+
+def neighbours_with_values(
+    tidy: pd.DataFrame, la_code: str, measure: str, period: str
+) -> list[tuple[str, str]]:
+    """(DfE number, name) of the LA's statistical neighbours with a published ``measure`` in
+    ``period``, closest first: the LAs a neighbour mean averages."""
+    codes = statistical_neighbours(local_authority(la_code).la_code)
+    rows = tidy[
+        (tidy["measure"] == measure)
+        & (tidy["level"] == "la")
+        & (tidy["period"] == period)
+        & tidy["la_code"].isin(codes)
+        & tidy["value"].notna()
+    ]
+    have = set(rows["la_code"])
+    return [(c, la_name(c)) for c in codes if c in have]
 
 
 def benchmarks_for(

@@ -21,6 +21,7 @@ from sendreport.contract import DATASETS
 from sendreport.demo import frame_to_csv_text, generate_demo
 from sendreport.periods import Period
 
+from .register import inconsistent_ratios, undefined_figures
 from .runner import REPORTS, figures_of
 
 pytestmark = [pytest.mark.slow]
@@ -90,6 +91,9 @@ def test_figures_use_no_record_after_the_period(
     later = figures_of(report, quarter, LA, full, monkeypatch)
     then = figures_of(report, quarter, LA, cut, monkeypatch)
     assert then, f"{report} {quarter} stated no figures"
+    # Every stated number is a registered, documented metric; every ratio is its own.
+    assert not undefined_figures([*later, *then])
+    assert not inconsistent_ratios([*later, *then])
     for record in [*later, *then]:  # every figure is for a period that had ended
         ahead = record["id"].endswith(("_target", "_planned"))  # targets and plans look ahead
         assert record["period_end"] <= end.isoformat() or ahead, record
