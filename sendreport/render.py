@@ -196,6 +196,14 @@ def _css_string(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
+def _register_area(figure: dict[str, Any]) -> str:
+    """The area code; for a statistical-neighbour mean, the neighbours it averages."""
+    neighbours = (figure.get("extra") or {}).get("neighbours")
+    if not neighbours:
+        return str(figure["area"])
+    return f"{figure['area']}: mean of {', '.join(neighbours)}"
+
+
 def figure_register_html(figures: Sequence[dict[str, Any]], report: str) -> str:
     """Audit appendix: every published figure of this report and the cell that made it."""
     import pandas as pd
@@ -208,7 +216,8 @@ def figure_register_html(figures: Sequence[dict[str, Any]], report: str) -> str:
             "Label": f["label"],
             "Value": f["display"],
             "Period": f"{f['period']} ({f['basis']})",
-            "Area": f["area"],
+            "Area": _register_area(f),
+            "Role": f.get("role", ""),
             "Numerator": "" if f.get("numerator") is None else f"{f['numerator']:,.0f}",
             "Denominator": "" if f.get("denominator") is None else f"{f['denominator']:,.0f}",
             "Cell": f"{f['cell_index']} ({f.get('cell_id') or '-'})",

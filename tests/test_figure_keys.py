@@ -63,3 +63,18 @@ def test_audit_edition_names_each_figure_cell_as_the_register_does() -> None:
     audit = render_body(nb, "audit")
     assert "Cell 1 (glance) states: <code>ehcp_plans_issued</code>" in audit
     assert "ehcp_plans_issued" not in render_body(nb, "reader")
+
+
+def test_register_names_the_neighbours_of_a_mean() -> None:
+    from sendreport.render import figure_register_html
+
+    record = {
+        "report": "performance", "id": "dfe_ehcp_20wk_pct_ex_neighbour_mean", "label": "SN",
+        "display": "49.3%", "period": "2023", "basis": "calendar year", "area": "SN:919",
+        "numerator": None, "denominator": None, "cell_index": 12, "cell_id": "benchmarks",
+        "source": ["published_ehcp_2025.csv"], "role": "latest_calendar_year",
+        "extra": {"neighbours": ["Essex (881)", "Kent (886)"]},
+    }  # fmt: skip
+    html = figure_register_html([record], "performance")
+    assert "SN:919: mean of Essex (881), Kent (886)" in html
+    assert "latest_calendar_year" in html
