@@ -49,6 +49,7 @@ class BuildOptions:
     reports: tuple[str, ...] | None = None
     notebooks_dir: Path | None = None  # default: the package's notebooks/
     keep_inputs: bool = False  # copy the validated Parquet snapshot into <build>/inputs/
+    data_end: date | None = None  # the end of the data as stated (--data-end); None: derived
 
 
 @dataclass
@@ -259,8 +260,10 @@ def _build_periods(
     loaded = load_inputs(options.data_dir)
     for warning in loaded.warnings:
         progress.warn(warning)
-    data_start, data_end = data_range(loaded.frames)
-    check_periods_in_data(todo, data_start, data_end, options.data_dir)
+    data_start, data_end = data_range(loaded.frames, options.data_end)
+    check_periods_in_data(
+        todo, data_start, data_end, options.data_dir, data_end_basis(options.data_end)
+    )
     timings["load_s"] = time.perf_counter() - stage
 
     stage = time.perf_counter()
@@ -411,8 +414,9 @@ def prepare_notebook_inputs(options: BuildOptions, progress: Progress) -> dict[s
     loaded = load_inputs(options.data_dir)
     for warning in loaded.warnings:
         progress.warn(warning)
-    data_start, data_end = data_range(loaded.frames)
-    check_periods_in_data(options.periods, data_start, data_end, options.data_dir)
+    data_start, data_end = data_range(loaded.frames, options.data_end)
+    basis = data_end_basis(options.data_end)
+    check_periods_in_data(options.periods, data_start, data_end, options.data_dir, basis)
     first_final = final_folder(options.out_dir, options.la, options.periods[0])
     key = validation_key(inputs, code, options, data_end)
     _validate(loaded, options, data_end, first_final, key, progress)
@@ -448,10 +452,20 @@ def write_build_spreadsheet(
     )
 
 
-def data_range(frames: dict[str, Any]) -> tuple[date, date]:
+def data_end_basis(stated: date | None) -> str:
+    """How the end of the data was set, for every message that names it."""
+    if stated is not None:
+        return "stated with --data-end"
+    return "the latest ehcp_caseload month_end; state it with --data-end"
+
+
+def data_range(
+    frames: dict[str, Any], stated_end: date | None = None, *, today: date | None = None
+) -> tuple[date, date]:
     """The days the data supports: from the first month every month-end series given covers
-    (requests alone may reach further back) to the extract's as-at date (the last caseload
-    month end)."""
+    (requests alone may reach further back) to the end of the data: ``stated_end`` when
+    given, else the last caseload month end. The end must not be after ``today``: a month
+    end in 2204 is a typing error, not the end of the data."""
     requests = frames["ehcp_requests"]
     caseload = frames["ehcp_caseload"]
     if requests.empty or caseload.empty:
@@ -465,11 +479,21 @@ def data_range(frames: dict[str, Any]) -> tuple[date, date]:
         if frame is not None and not frame.empty and frame["month_end"].notna().any():
             first = frame["month_end"].min().date()
             starts.append(first.replace(day=1))
-    return max(starts), caseload["month_end"].max().date()
+    today = today or date.today()
+    end = stated_end or caseload["month_end"].max().date()
+    if end > today:
+        where = "--data-end" if stated_end else "the latest month_end in ehcp_caseload"
+        raise ParameterError(
+            f"the end of the data ({end:%-d %B %Y}, {data_end_basis(stated_end)}) is after "
+            f"today ({today:%-d %B %Y})",
+            parameter="data_end",
+            hint=f"correct {where}: the data cannot end in the future",
+        )
+    return max(starts), end
 
 
 def check_periods_in_data(
-    periods: Sequence[Period], start: date, end: date, data_dir: Path
+    periods: Sequence[Period], start: date, end: date, data_dir: Path, basis: str = ""
 ) -> None:
     outside = [p for p in periods if p.end > end or p.start < start]
     if outside:
@@ -481,7 +505,7 @@ def check_periods_in_data(
             last = last.next_quarter()
         raise ParameterError(
             f"period {', '.join(p.label for p in outside)} is outside the data in {data_dir} "
-            f"({start:%-d %B %Y} to {end:%-d %B %Y})",
+            f"({start:%-d %B %Y} to {end:%-d %B %Y}" + (f"; the end is {basis})" if basis else ")"),
             accepted=f"quarters from {first.label} to {last.label}",
             parameter="period",
         )
@@ -530,7 +554,11 @@ def _validate(
         shutil.rmtree(failed)
     progress.say("validating inputs against the data contract (Great Expectations)")
     summary = validate_inputs(
-        loaded, data_end=data_end, la_code=options.la, results_dir=failed / "validation"
+        loaded,
+        data_end=data_end,
+        la_code=options.la,
+        results_dir=failed / "validation",
+        data_end_basis=data_end_basis(options.data_end),
     ).to_dict()
     cached.parent.mkdir(parents=True, exist_ok=True)
     tmp = cached.with_name(f".{cached.name}.{os.getpid()}")

@@ -142,6 +142,12 @@ def make_parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--force", action="store_true", help="rebuild even when up to date")
     b.add_argument(
+        "--data-end",
+        type=_iso_date,
+        default=None,
+        help="last day the data covers, YYYY-MM-DD (default: the latest caseload month end)",
+    )
+    b.add_argument(
         "--keep-inputs",
         action="store_true",
         help="store the validated inputs (Parquet) in the build folder, so `verify` needs "
@@ -163,6 +169,12 @@ def make_parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         help="write full results and Data Docs here when validation fails",
+    )
+    v.add_argument(
+        "--data-end",
+        type=_iso_date,
+        default=None,
+        help="last day the data covers, YYYY-MM-DD (default: the latest caseload month end)",
     )
     v.add_argument("--json", action="store_true")
 
@@ -287,6 +299,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         timeout_s=args.timeout,
         reports=args.report,
         notebooks_dir=args.notebooks,
+        data_end=args.data_end,
         keep_inputs=args.keep_inputs,
     )
     results = build(options, Progress(quiet=args.quiet or args.json))
@@ -334,7 +347,7 @@ def _build_many(args: argparse.Namespace, periods: tuple, codes: tuple[str, ...]
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from sendreport import reference
-    from sendreport.build import check_data_dir, data_range
+    from sendreport.build import check_data_dir, data_end_basis, data_range
     from sendreport.load import load_inputs
     from sendreport.validate import validate_inputs
 
@@ -343,7 +356,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     loaded = load_inputs(data, allow_multiple_las=args.all_las)
     for warning in loaded.warnings:
         print(f"warning: {printable(warning, keep_lines=True)}", file=sys.stderr)
-    _, data_end = data_range(loaded.frames)
+    _, data_end = data_range(loaded.frames, args.data_end)
     la_codes = None
     if args.all_las:
         # Known LAs only: an unknown code in the data still fails, with its rows shown.
@@ -355,7 +368,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
         }
         la_codes = sorted(code for code in found if reference.is_known_la(code))
     summary = validate_inputs(
-        loaded, data_end=data_end, la_code=args.la, results_dir=args.out, la_codes=la_codes
+        loaded,
+        data_end=data_end,
+        la_code=args.la,
+        results_dir=args.out,
+        la_codes=la_codes,
+        data_end_basis=data_end_basis(args.data_end),
     )
     payload = summary.to_dict()
     if args.json:

@@ -199,6 +199,13 @@ EHCP_REQUESTS = Dataset(
         "received_date.",
         "plan_issued_date is present only when assessment_outcome is 'issue'.",
         "assessment_outcome is present only when request_outcome is 'assess'.",
+        "A decided request (request_outcome 'assess' or 'not_assess') has a "
+        "request_outcome_date; a 'pending' one has none; a 'withdrawn' one may have one.",
+        "An assessment_outcome other than 'pending' has an assessment_outcome_date; an "
+        "'issue' outcome with no plan_issued_date yet is valid (the plan is being written).",
+        "The steps are in order: request_outcome_date ≤ assessment_outcome_date ≤ "
+        "plan_issued_date.",
+        "request_id values that differ only by case or spaces ('R0001', 'r 0001') are duplicates.",
     ),
 )
 
@@ -321,7 +328,10 @@ FAMILIES_FIRST = Dataset(
     key=("la_code", "quarter"),
     dated_by=("quarter_end",),
     month_end_columns=("quarter_end",),
-    notes=("children_covered is at most assessments_completed × 8 (a sane family size).",),
+    notes=(
+        "children_covered is at most assessments_completed × 8 (a sane family size).",
+        "quarter names a real quarter and quarter_end is its last day.",
+    ),
 )
 
 CLA_STABILITY = Dataset(
@@ -368,6 +378,7 @@ IMPROVEMENT_PLAN = Dataset(
     ),
     key=("action_id", "update_quarter"),
     dated_by=("update_date",),
+    notes=("update_quarter names a real quarter and update_date falls inside it.",),
 )
 
 TARGETS = Dataset(
@@ -383,6 +394,11 @@ TARGETS = Dataset(
         Column("polarity", "category", "Which way is better", allowed=POLARITIES),
     ),
     key=("la_code", "metric_id", "target_date"),
+    notes=(
+        "metric_id is a metric of the registry (docs/metrics.md); an unknown id is refused.",
+        "polarity agrees with the metric's own better direction (any for a neutral metric), "
+        "so no two targets for a metric pull opposite ways.",
+    ),
 )
 
 DATASETS: dict[str, Dataset] = {

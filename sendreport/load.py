@@ -46,6 +46,11 @@ EMPTY_ALLOWED = frozenset({"targets"})
 SUPPRESSION_MARKERS = frozenset({"c", "x", "z", "k", "u", "low", ":"})
 
 MAX_SAMPLES = 5
+# Dates outside these years are typing errors (9999-12-31, 0001-01-01), never real events.
+FIRST_YEAR, LAST_YEAR = 1900, 2099
+# Counts and rates are finite and exact in a float64: beyond 2**53 they are not numbers
+# anyone counted (and beyond 2**63 they do not fit a 64-bit integer at all).
+LARGEST_NUMBER = 2**53
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _WHOLE_NUMBER = r"-?\d+(?:\.0*)?"
 _MAGIC = {
@@ -359,6 +364,41 @@ def _cell_to_text(value: Any) -> Any:
     return text if text != "" else None
 
 
+def _check_formulas(path: Path, ds: Dataset, sheet: pd.DataFrame) -> None:
+    """Formula cells are read as the value the workbook saved with them. A workbook written
+    by a program that does not calculate (a script, some exporters) saves none: refuse it
+    rather than read those cells as empty."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        unsaved = [
+            cell.coordinate
+            for row in book.worksheets[0].iter_rows()
+            for cell in row
+            if getattr(cell, "data_type", None) == "f"
+            and pd.isna(sheet.iat[cell.row - 1, cell.column - 1])
+        ]
+    finally:
+        book.close()
+    if unsaved:
+        shown = ", ".join(unsaved[:MAX_SAMPLES]) + (" …" if len(unsaved) > MAX_SAMPLES else "")
+        raise _FileProblems(
+            [
+                _Problem(
+                    ds.name,
+                    str(path),
+                    "formula_values",
+                    f"{ds.title}: {len(unsaved)} formula cell(s) in {path.name} have no saved "
+                    f"value ({shown}); they would be read as empty",
+                    "open the workbook in Excel (or LibreOffice) and save it, so each formula "
+                    f"keeps its result, or paste the cells as values; or {_SAVE_AS_CSV[8:]}",
+                    failing_count=len(unsaved),
+                )
+            ]
+        )
+
+
 def _read_xlsx(path: Path, ds: Dataset) -> tuple[list[str], pd.DataFrame]:
     try:
         sheet = pd.read_excel(path, sheet_name=0, header=None, dtype=object, engine="openpyxl")
@@ -377,6 +417,7 @@ def _read_xlsx(path: Path, ds: Dataset) -> tuple[list[str], pd.DataFrame]:
         ) from None
     if sheet.empty:
         return [], pd.DataFrame()
+    _check_formulas(path, ds, sheet)
     header = ["" if v is None else str(_cell_to_text(v) or "").strip() for v in sheet.iloc[0]]
     _check_header(header, ds, path)
     body = sheet.iloc[1:].reset_index(drop=True)
@@ -483,14 +524,39 @@ def _as_text(series: pd.Series) -> pd.Series:
     return pd.Series(pd.array(values, dtype=TEXT_DTYPE), index=series.index)
 
 
+def _implausible_year_problem(frame, col, ds, path, wild: pd.Series) -> _Problem:
+    return _Problem(
+        ds.name,
+        str(path),
+        "plausible_dates",
+        f"{ds.title}: {int(wild.sum())} value(s) in date column {col.name!r} have a year "
+        f"outside {FIRST_YEAR}–{LAST_YEAR}",
+        f"correct the year in {col.name} (a placeholder such as 9999-12-31 is not a date); "
+        "leave the cell empty when there is no date",
+        column=col.name,
+        failing_count=int(wild.sum()),
+        samples=_row_samples(frame, wild, [col.name], ds),
+    )
+
+
 def _coerce_date(frame, col: Column, ds: Dataset, path: Path, problems: list[_Problem]):
     series = frame[col.name]
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         if getattr(series.dt, "tz", None) is not None:
             series = series.dt.tz_localize(None)
+        years = series.dt.year
+        wild = (series.notna() & ((years < FIRST_YEAR) | (years > LAST_YEAR))).astype(bool)
+        if wild.any():
+            problems.append(_implausible_year_problem(frame, col, ds, path, wild))
+            series = series.mask(wild)
         return series.astype(DATE_DTYPE)
     text = _as_text(series).str.strip()
     text = text.mask(text == "")
+    year = pd.to_numeric(text.str.extract(r"^(\d{4})-\d{2}-\d{2}$")[0], errors="coerce")
+    wild = (year.notna() & ((year < FIRST_YEAR) | (year > LAST_YEAR))).astype(bool)
+    if wild.any():
+        problems.append(_implausible_year_problem(frame, col, ds, path, wild))
+        text = text.mask(wild)
     parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
     bad = text.notna() & parsed.isna()
     if bad.any():
@@ -537,12 +603,13 @@ def _coerce_number(frame, col: Column, ds: Dataset, path: Path, problems: list[_
     whole = col.kind in ("int", "flag")
     dtype = INT_DTYPE if whole else FLOAT_DTYPE
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series):
+        values = series.astype("float64")  # NaN for missing; uint64 and friends compared safely
+        wrong = ~_countable(values) & series.notna()
         if whole and pd.api.types.is_float_dtype(series.dtype):
-            fractional = series.notna() & (series != series.round())
-            if fractional.any():
-                text = _as_text(series)
-                problems.append(_not_number_problem(frame, col, ds, path, fractional, text))
-                return pd.Series(pd.NA, index=series.index, dtype=dtype)
+            wrong |= series.notna() & (series != series.round())
+        if wrong.any():
+            problems.append(_not_number_problem(frame, col, ds, path, wrong, _as_text(series)))
+            return pd.Series(pd.NA, index=series.index, dtype=dtype)
         return series.astype(dtype)
     text = _as_text(series).str.strip()
     text = text.mask(text == "")
@@ -552,16 +619,22 @@ def _coerce_number(frame, col: Column, ds: Dataset, path: Path, problems: list[_
         problems.append(marker)
     if whole:
         ok = text.str.fullmatch(_WHOLE_NUMBER).fillna(False).astype(bool)
-        numbers = pd.to_numeric(text.where(ok), errors="coerce")
+        numbers = pd.to_numeric(text.where(ok), errors="coerce").astype("float64")
     else:
-        numbers = pd.to_numeric(text, errors="coerce")
-        ok = numbers.notna()
+        numbers = pd.to_numeric(text, errors="coerce").astype("float64")
+    ok = _countable(numbers)  # not inf, nan, 1e400 or 99999999999999999999
+    numbers = numbers.where(ok)
     bad = present & ~ok
     if marker is not None:
         bad &= ~text.str.lower().isin(SUPPRESSION_MARKERS).fillna(False).astype(bool)
     if bad.any():
         problems.append(_not_number_problem(frame, col, ds, path, bad, text))
     return numbers.astype(dtype)
+
+
+def _countable(values: pd.Series) -> pd.Series:
+    """True where a float64 value could be a count or rate: finite and at most 2**53."""
+    return (values.abs() <= LARGEST_NUMBER).fillna(False).astype(bool)
 
 
 def _not_number_problem(frame, col, ds, path, bad: pd.Series, text) -> _Problem:
@@ -573,8 +646,9 @@ def _not_number_problem(frame, col, ds, path, bad: pd.Series, text) -> _Problem:
         str(path),
         "integer_values" if col.kind in ("int", "flag") else "numeric_values",
         f"{ds.title}: {int(bad.sum())} value(s) in column {col.name!r} are not {what}",
-        f"enter {what} only in {col.name} (no text, units, commas or decimals); leave "
-        "the cell empty only where the column may be empty",
+        f"enter {what} only in {col.name} (no text, units, commas or decimals, and nothing "
+        "like inf, nan or more than 16 digits); leave the cell empty only where the column "
+        "may be empty",
         column=col.name,
         failing_count=int(bad.sum()),
         samples=_row_samples(frame, bad, [col.name], ds),

@@ -11,6 +11,7 @@ Runtime parameters (GX "suite parameters"; filled in by :mod:`sendreport.validat
 - ``{"$PARAMETER": "data_end"}``: the last day the build's data covers; no date may be later
 - ``{"$PARAMETER": "plan_end"}``: a year after ``data_end``; the latest a planned date may be
 - ``{"$PARAMETER": "la_codes"}``: a one-element list, the build's LA code
+- ``{"$PARAMETER": "metric_ids"}``: the metric registry's ids (targets name one of them)
 
 Helper columns: pandas has no built-in expectation for "is a month end" or "at most eight
 times another column", and GX's ``unexpected_rows_query`` works only for SQL sources. The
@@ -151,9 +152,42 @@ def _cross_column_expectations(ds: Dataset) -> list[dict[str, Any]]:
             )
         )
 
+    def null_when(column: str, condition: str, rule: str, *, null: bool = True) -> None:
+        kind = "expect_column_values_to_be_null" if null else "expect_column_values_to_not_be_null"
+        kwargs = {"column": column, "row_condition": condition, "condition_parser": "pandas"}
+        out.append(_expectation(kind, kwargs, rule))
+
     if ds.name == "ehcp_requests":
         for later in ("request_outcome_date", "assessment_outcome_date", "plan_issued_date"):
             a_at_least_b(later, "received_date", f"{later} is not before received_date")
+        # The steps happen in order: decision, then assessment outcome, then the plan.
+        a_at_least_b(
+            "assessment_outcome_date",
+            "request_outcome_date",
+            "assessment_outcome_date is not before request_outcome_date",
+        )
+        a_at_least_b(
+            "plan_issued_date",
+            "assessment_outcome_date",
+            "plan_issued_date is not before assessment_outcome_date",
+        )
+        null_when(
+            "request_outcome_date",
+            'request_outcome in ["assess", "not_assess"]',
+            "a decided request (assess, not_assess) has its request_outcome_date",
+            null=False,
+        )
+        null_when(
+            "request_outcome_date",
+            'request_outcome == "pending"',
+            "a pending request has no request_outcome_date",
+        )
+        null_when(
+            "assessment_outcome_date",
+            'assessment_outcome in ["issue", "not_issue", "withdrawn"]',
+            "an assessment outcome other than pending has its assessment_outcome_date",
+            null=False,
+        )
         out.append(
             _expectation(
                 "expect_column_values_to_be_null",
@@ -190,12 +224,69 @@ def _cross_column_expectations(ds: Dataset) -> list[dict[str, Any]]:
             "children_covered",
             "children_covered ≤ assessments_completed × 8 (a sane family size)",
         )
+        out += _quarter_label_expectations("quarter", "quarter_end", exact=True)
     elif ds.name == "improvement_plan":
         out.append(
             _expectation(
                 "expect_column_values_to_be_between",
                 {"column": "area_id", "min_value": 1, "max_value": 5},
                 "area_id is an improvement area, 1 to 5",
+            )
+        )
+        out += _quarter_label_expectations("update_quarter", "update_date", exact=False)
+    elif ds.name == "targets":
+        out.append(
+            _expectation(
+                "expect_column_values_to_be_in_set",
+                {"column": "metric_id", "value_set": {"$PARAMETER": "metric_ids"}},
+                "metric_id is a metric of the registry (docs/metrics.md)",
+            )
+        )
+        out.append(
+            _expectation(
+                "expect_column_pair_values_to_be_equal",
+                {
+                    "column_A": "polarity",
+                    "column_B": "metric_id__polarity",
+                    "ignore_row_if": "either_value_is_missing",
+                },
+                "polarity agrees with the metric's own direction (docs/metrics.md)",
+            )
+        )
+    return out
+
+
+def _quarter_label_expectations(label: str, day: str, *, exact: bool) -> list[dict[str, Any]]:
+    """A quarter label (``2023-24-Q4``) names a real quarter and agrees with its date: the
+    date is the quarter's last day (``exact``) or falls inside the quarter."""
+    start, end = f"{label}__start", f"{label}__end"
+    out = [
+        _expectation(
+            "expect_column_values_to_not_be_null",
+            {"column": end},
+            f"{label} is a real financial-year quarter (consecutive years, Q1 to Q4)",
+        )
+    ]
+    if exact:
+        out.append(
+            _expectation(
+                "expect_column_pair_values_to_be_equal",
+                {"column_A": day, "column_B": end, "ignore_row_if": "either_value_is_missing"},
+                f"{day} is the last day of the quarter {label} names",
+            )
+        )
+        return out
+    for column_a, column_b, words in ((day, start, "before"), (end, day, "after")):
+        out.append(
+            _expectation(
+                "expect_column_pair_values_a_to_be_greater_than_b",
+                {
+                    "column_A": column_a,
+                    "column_B": column_b,
+                    "or_equal": True,
+                    "ignore_row_if": "either_value_is_missing",
+                },
+                f"{day} is not {words} the quarter {label} names",
             )
         )
     return out
@@ -218,6 +309,18 @@ def helper_columns(ds: Dataset) -> dict[str, dict[str, Any]]:
             "column": "assessments_completed",
             "by": 8,
         }
+    labels = {"families_first": "quarter", "improvement_plan": "update_quarter"}
+    if ds.name in labels:
+        for edge in ("start", "end"):
+            helpers[f"{labels[ds.name]}__{edge}"] = {
+                "function": f"quarter_{edge}",
+                "column": labels[ds.name],
+            }
+    if len(ds.key) == 1 and ds.column(ds.key[0]).kind == "text":
+        # "R0001", "r0001" and "R 0001 " are one request typed three ways.
+        helpers[f"{ds.key[0]}__normalised"] = {"function": "normalise_id", "column": ds.key[0]}
+    if ds.name == "targets":
+        helpers["metric_id__polarity"] = {"function": "metric_polarity", "column": "metric_id"}
     return helpers
 
 
@@ -236,11 +339,13 @@ def build_suite(dataset: str | Dataset) -> dict[str, Any]:
     for col in ds.columns:
         expectations += _column_expectations(ds, col)
     if len(ds.key) == 1:
+        key = ds.key[0]
+        normalised = f"{key}__normalised" in helpers
         expectations.append(
             _expectation(
                 "expect_column_values_to_be_unique",
-                {"column": ds.key[0]},
-                f"each {ds.key[0]} appears once",
+                {"column": f"{key}__normalised" if normalised else key},
+                f"each {key} appears once" + (" (ignoring case and spaces)" if normalised else ""),
             )
         )
     else:
@@ -293,6 +398,7 @@ def build_suite(dataset: str | Dataset) -> dict[str, Any]:
                     else {}
                 ),
                 "la_codes": "list holding the build's LA code",
+                "metric_ids": "the metric ids of the registry (sendreport.metrics)",
             },
         },
         "expectations": expectations,

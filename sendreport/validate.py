@@ -136,9 +136,47 @@ def add_helper_columns(frame: pd.DataFrame, helpers: dict[str, dict[str, Any]]) 
             extra[name] = source.dt.strftime(spec["format"]).astype("string").mask(source.isna())
         elif spec["function"] == "multiply":
             extra[name] = source * spec["by"]
+        elif spec["function"] in ("quarter_start", "quarter_end"):
+            extra[name] = _quarter_edges(source, spec["function"].removeprefix("quarter_"))
+        elif spec["function"] == "normalise_id":
+            # NA stays NA, so the not-null rule (not this one) reports an empty id.
+            extra[name] = source.str.replace(r"\s+", "", regex=True).str.casefold()
+        elif spec["function"] == "metric_polarity":
+            extra[name] = _registered_polarity(source)
         else:
             raise SendReportError(f"unknown helper column function {spec['function']!r}")
     return frame.assign(**extra) if extra else frame
+
+
+def _quarter_edges(labels: pd.Series, edge: str) -> pd.Series:
+    """First or last day of each ``2023-24-Q4`` label; NaT where it names no real quarter."""
+    from sendreport.exceptions import ParameterError
+    from sendreport.periods import Period
+
+    days: dict[str, pd.Timestamp] = {}
+    for label in labels.dropna().unique():
+        try:
+            period = Period.parse(str(label))
+        except ParameterError:
+            continue
+        days[label] = pd.Timestamp(period.start if edge == "start" else period.end)
+    return labels.map(days).astype("datetime64[ns]")
+
+
+def _registered_polarity(metric_ids: pd.Series) -> pd.Series:
+    """Each metric's own better direction; NA for neutral or unknown metrics (any target
+    direction is allowed for a neutral measure; unknown ids fail their own rule)."""
+    from sendreport.metrics import REGISTRY
+
+    known = {i: s.polarity for i, s in REGISTRY.items() if s.polarity != "neutral"}
+    return metric_ids.map(known).astype("string")
+
+
+def metric_ids() -> list[str]:
+    """The ids a target may name (the ``metric_ids`` suite parameter)."""
+    from sendreport.metrics import REGISTRY
+
+    return sorted(REGISTRY)
 
 
 def _infer_la_code(inputs: Inputs) -> str | None:
@@ -216,7 +254,9 @@ def _describe_failure(kind: str, kwargs: dict, result: dict, parameters: dict) -
     limit = kwargs.get("max_value")
     if isinstance(limit, dict) or (limit is not None and not isinstance(limit, (int, float))):
         # a date limit: data_end or plan_end (substituted by GX, or still a placeholder)
-        words.append(f"the data ends {parameters['data_end'].date().isoformat()}")
+        basis = parameters.get("data_end_basis")
+        ends = parameters["data_end"].date().isoformat()
+        words.append(f"the data ends {ends}" + (f", {basis}" if basis else ""))
         plan_end = parameters.get("plan_end")
         named = isinstance(limit, dict) and limit.get("$PARAMETER") == "plan_end"
         if plan_end is not None and (named or str(limit)[:10] == str(plan_end.date())):
@@ -327,6 +367,7 @@ def validate_inputs(
     results_dir: Path | None,
     suites_dir: Path | None = None,
     la_codes: Sequence[str] | None = None,
+    data_end_basis: str | None = None,
 ) -> ValidationSummary:
     """Validate every frame in ``inputs`` against its suite; raise if any rule is broken.
 
@@ -335,7 +376,8 @@ def validate_inputs(
     ``results_dir/validation_results.json`` and ``results_dir/data_docs/index.html`` (when
     ``results_dir`` is given) and raises :class:`ValidationFailed` listing every problem.
     ``la_codes`` replaces the one-LA rule with a list of allowed LAs, for regional or
-    national extracts (``sendreport validate --all-las``).
+    national extracts (``sendreport validate --all-las``). ``data_end_basis`` says where
+    ``data_end`` came from (stated or derived); messages that name the end say it too.
     """
     if la_codes:  # a regional or national extract: every listed LA is allowed
         allowed = sorted(set(la_codes))
@@ -348,6 +390,7 @@ def validate_inputs(
         # Planning data (e.g. places for the next September) may run a year past the data.
         "plan_end": pd.Timestamp(data_end) + pd.DateOffset(years=1),
         "la_codes": allowed,
+        "metric_ids": metric_ids(),
     }
     names = [n for n in DATASETS if n in inputs.frames] + sorted(
         n for n in inputs.frames if n not in DATASETS
@@ -368,6 +411,7 @@ def validate_inputs(
         )
         problems: list[ProblemRecord] = []
         results: dict[str, Any] = {}
+        words = {"data_end_basis": data_end_basis}  # for messages; not a GX parameter
         for name in names:
             suite_json, suite_path = suite_files[name]
             frame = inputs.frames[name]
@@ -400,7 +444,7 @@ def validate_inputs(
                 run["batch_parameters"] = {"dataframe": escape_text_cells(checked)}
                 result = definition.run(result_format="COMPLETE", **run)
             results[name] = result
-            found = _problems_from_result(name, frame, suite_json, result, parameters)
+            found = _problems_from_result(name, frame, suite_json, result, parameters | words)
             if name in inputs.files:
                 for problem in found:
                     problem.path = str(inputs.files[name].path)

@@ -161,7 +161,7 @@ def valid_rows() -> dict[str, Rows]:
         "targets": [
             {
                 "la_code": LA,
-                "metric_id": "ehcp_20wk_pct",
+                "metric_id": "ehcp_20wk_pct_ex",
                 "target_value": "60",
                 "target_date": "2025-03-31",
                 "polarity": "higher",

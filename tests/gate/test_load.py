@@ -244,3 +244,40 @@ def test_load_module_does_not_import_great_expectations() -> None:
 def test_inputs_dataclass_defaults() -> None:
     inputs = Inputs(frames={})
     assert inputs.files == {} and inputs.warnings == []
+
+
+def _xlsx_with_formula(data_dir: Path, target: Path, saved: str | None) -> None:
+    """families_first as a workbook whose children_covered in row 2 is a formula, with or
+    without the value Excel saves beside it."""
+    import zipfile
+
+    raw = pd.read_csv(data_dir / "families_first.csv", dtype=str)
+    raw.loc[0, "children_covered"] = "=SUM(450,450)"
+    plain = target.with_suffix(".tmp.xlsx")
+    raw.to_excel(plain, index=False)
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(target, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.endswith("sheet1.xml") and saved is not None:
+                text = data.decode()
+                assert "<f>SUM(450,450)</f><v /></c>" in text
+                data = text.replace("</f><v />", f"</f><v>{saved}</v>", 1).encode()
+            dst.writestr(item, data)
+    plain.unlink()
+
+
+def test_xlsx_formula_cells_read_as_their_saved_values(data_dir: Path, tmp_path: Path) -> None:
+    xlsx_dir = tmp_path / "xlsx"
+    xlsx_dir.mkdir()
+    _xlsx_with_formula(data_dir, xlsx_dir / "families_first.xlsx", saved="900")
+    frame = load_inputs(xlsx_dir, datasets=["families_first"]).frames["families_first"]
+    assert frame.loc[0, "children_covered"] == 900
+
+
+def test_xlsx_formula_without_a_saved_value_is_refused(data_dir: Path, tmp_path: Path) -> None:
+    xlsx_dir = tmp_path / "xlsx"
+    xlsx_dir.mkdir()
+    _xlsx_with_formula(data_dir, xlsx_dir / "families_first.xlsx", saved=None)
+    err = _load_error(xlsx_dir, datasets=["families_first"])
+    assert err.rule == "formula_values"
+    assert "1 formula cell(s) in families_first.xlsx have no saved value (E2)" in str(err)
