@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -259,9 +260,14 @@ def _xlsx_with_formula(data_dir: Path, target: Path, saved: str | None) -> None:
         for item in src.infolist():
             data = src.read(item.filename)
             if item.filename.endswith("sheet1.xml") and saved is not None:
-                text = data.decode()
-                assert "<f>SUM(450,450)</f><v /></c>" in text
-                data = text.replace("</f><v />", f"</f><v>{saved}</v>", 1).encode()
+                # openpyxl writes an empty <v/> (spelt per its XML writer) after a formula
+                text, found = re.subn(
+                    r"(<f>SUM\(450,450\)</f>)<v\s*/>|(<f>SUM\(450,450\)</f>)<v></v>",
+                    lambda m: f"{m.group(1) or m.group(2)}<v>{saved}</v>",
+                    data.decode(),
+                )
+                assert found == 1
+                data = text.encode()
             dst.writestr(item, data)
     plain.unlink()
 
