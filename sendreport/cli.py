@@ -577,8 +577,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INVALID
     wants_json = getattr(args, "json", False)
     try:
-        if isinstance(getattr(args, "out", None), Path):
-            check_out_dir(args.out)
+        for option in ("out", "site"):  # folders sendreport writes into
+            if isinstance(getattr(args, option, None), Path):
+                check_out_dir(getattr(args, option), f"--{option}")
         return COMMANDS[args.command](args)
     except SendReportError as err:
         if wants_json:

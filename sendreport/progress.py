@@ -6,6 +6,8 @@ import sys
 import time
 from typing import TextIO
 
+from sendreport.sanitise import printable
+
 
 class Progress:
     def __init__(self, *, quiet: bool = False, stream: TextIO | None = None) -> None:
@@ -17,8 +19,9 @@ class Progress:
         if self.quiet:
             return
         elapsed = time.perf_counter() - self.started
-        print(f"[{elapsed:6.1f}s] {message}", file=self.stream, flush=True)
+        print(f"[{elapsed:6.1f}s] {printable(message)}", file=self.stream, flush=True)
 
     def warn(self, message: str) -> None:
         # Warnings are shown even with --quiet: they describe the data, not the progress.
-        print(f"warning: {message}", file=self.stream, flush=True)
+        # Data reaches warnings (column names, values): never send its control characters.
+        print(f"warning: {printable(message, keep_lines=True)}", file=self.stream, flush=True)

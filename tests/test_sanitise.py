@@ -152,3 +152,17 @@ def test_printable_shows_control_characters_as_escapes() -> None:
     assert printable("a\nb\tc", keep_lines=True) == "a\nb\tc"
     assert printable("a\nb") == "a\\nb"
     assert printable("x" * 50, limit=10) == "x" * 9 + "…"
+
+
+def test_progress_lines_and_warnings_never_carry_control_characters() -> None:
+    import io
+
+    from sendreport.progress import Progress
+
+    stream = io.StringIO()
+    progress = Progress(stream=stream)
+    progress.warn("unknown column 'x\x1b[31m'\n  second line")
+    progress.say("loading \x07 data")
+    text = stream.getvalue()
+    assert "\x1b" not in text and "\x07" not in text
+    assert "\\x1b[31m" in text and "\n  second line" in text

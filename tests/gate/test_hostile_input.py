@@ -84,6 +84,12 @@ def test_system_folders_are_refused_as_out(folder: str, tmp_path: Path, capsys) 
     assert "system folder" in capsys.readouterr().err
 
 
+def test_system_folder_as_site_is_refused(tmp_path: Path, capsys) -> None:
+    code = main(["publish", str(tmp_path), "--site", "/"])
+    assert code == EXIT_INVALID
+    assert "--site / is the system folder /" in capsys.readouterr().err
+
+
 def test_ordinary_folders_are_allowed(tmp_path: Path) -> None:
     for folder in (tmp_path, tmp_path / "new" / "out", Path("outputs"), Path("/tmp/x/out")):
         assert system_folder(folder) is None
