@@ -80,8 +80,9 @@ def chart_data(fig: Any) -> ChartData | None:
     return getattr(fig, DATA_ATTR, None)
 
 
-def place_legends(fig: plt.Figure) -> None:
-    """Move every legend below its plot, clear of the tick labels: it covers no data."""
+def place_legends(fig: plt.Figure, columns: int = 1) -> None:
+    """Move every legend below its plot, clear of the tick labels: it covers no data.
+    ``columns``: at most this many entries side by side (one on a phone)."""
     renderer = fig.canvas.get_renderer()
     for ax in fig.axes:
         legend = ax.get_legend()
@@ -98,7 +99,7 @@ def place_legends(fig: plt.Figure) -> None:
             bbox_to_anchor=(0, y - 0.02),
             frameon=False,
             fontsize=TEXT_PT,
-            ncols=1,
+            ncols=max(1, min(columns, len(labels))),
         )
 
 
@@ -421,7 +422,7 @@ def render_chart_html(fig: plt.Figure, *, alt: str, caption: str) -> str:
     import html
 
     data = chart_data(fig)
-    place_legends(fig)
+    place_legends(fig, columns=2)
     wide = base64.b64encode(png_bytes(fig, WIDE_DPI)).decode("ascii")
     narrow = base64.b64encode(narrow_png(fig)).decode("ascii")
     plt.close(fig)
