@@ -97,7 +97,7 @@ def test_dfe_release_and_renamed_release_give_identical_benchmarks(
     sources = {s for f in as_renamed for s in f["source"] if "--dfe" in s}
     assert any(s.startswith("ehcp-2026/timeliness_20_week.csv") for s in sources), sources
     england = [
-        f for f in as_published if f["id"] == "ehcp_20wk_pct_ex" and f["area"] == "E92000001"
+        f for f in as_published if f["id"] == "dfe_ehcp_20wk_pct_ex" and f["area"] == "E92000001"
     ]
     assert england and england[0]["period"] == "2023" and england[0]["value"] == 50.3
 
@@ -111,7 +111,9 @@ def test_any_la_gets_its_published_figures_without_dfe(dfe_release: Path, tmp_pa
     tidy = load_release(dfe_release, files=("timeliness_20_week",))
     leeds = tidy[(tidy["la_code"] == "383") & (tidy["measure"] == "ehcp_20wk_pct_ex")]
     published = dict(zip(leeds["period"], leeds["value"], strict=True))
-    stated = [f for f in figures if f["id"] == "ehcp_20wk_pct_ex" and f["area"] == ons_code("383")]
+    stated = [
+        f for f in figures if f["id"] == "dfe_ehcp_20wk_pct_ex" and f["area"] == ons_code("383")
+    ]
     assert stated, "no DfE figure for Leeds was stated"
     for f in stated:
         assert f["value"] == published[f["period"]]

@@ -24,7 +24,7 @@ def test_every_fixed_metric_id_is_published(demo_build: DemoBuild) -> None:
 def test_benchmarks_are_published_under_their_area_codes(demo_build: DemoBuild) -> None:
     england = [f for f in demo_build.figures if f["area"] == "E92000001"]
     assert england and all(f["basis"] == "calendar year" for f in england)
-    assert any(f["id"] == "ehcp_20wk_pct_ex" and f["display"] == "50.3%" for f in england)
+    assert any(f["id"] == "dfe_ehcp_20wk_pct_ex" and f["display"] == "50.3%" for f in england)
 
 
 def _rewrite(name: str, change: Callable[[str], str]) -> Callable[[Path], None]:

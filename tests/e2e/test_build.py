@@ -24,6 +24,7 @@ FIGURE_FIELDS = {
     "source",
     "report",
     "cell_index",
+    "role",
 }
 
 
