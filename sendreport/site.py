@@ -82,7 +82,8 @@ def headline_figures(folder: Path, la: str, period: str) -> list[dict[str, Any]]
         return []
     chosen: dict[str, dict[str, Any]] = {}
     for f in read_figures(path):
-        if f["id"] in HEADLINE_IDS and f["area"] == la and f["period"] == period:
+        current = (f["area"], f["period"], f.get("role", "current")) == (la, period, "current")
+        if f["id"] in HEADLINE_IDS and current:
             chosen.setdefault(f["id"], f)
     return [
         {k: chosen[i][k] for k in ("id", "label", "value", "display", "unit")}
