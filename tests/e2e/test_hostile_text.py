@@ -107,6 +107,7 @@ def hostile_build(tmp_path_factory: pytest.TempPathFactory, server: str) -> Path
             out_dir=root / "out",
             jobs=2,
             reports=("newsletter", "performance"),
+            formats=("html", "pdf"),
         )
     )
     return result.folder
