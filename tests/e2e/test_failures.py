@@ -136,7 +136,7 @@ def test_invalid_data_keeps_the_last_good_build(demo_build, published, tmp_path,
         (["--period", "2019-20-Q1"], "outside the data"),
         # Requests reach back to 2019 but the month-end series start in April 2021.
         (["--period", "2020-21-Q1"], "quarters from 2021-22-Q1 to 2024-25-Q4"),
-        (["--la", "999"], "unknown local authority '999'"),
+        (["--la", "999"], "unknown local authority code '999'"),
     ],
 )
 def test_bad_parameters_exit_2_with_what_is_accepted(demo_build, tmp_path, capsys, argv, words):
