@@ -218,6 +218,10 @@ class NotebookError(SendReportError):
         self.evalue = evalue
         self.kept_at = kept_at
 
+    def __reduce__(self):  # keyword-only evidence survives pickling (a pool worker's error)
+        fields = (self.cell_index, self.source_line, self.ename, self.evalue, self.kept_at)
+        return (_rebuild_notebook_error, (type(self), self.notebook, *fields, self.cell_id))
+
     def __str__(self) -> str:
         if self.cell_index is None:
             where = "an unknown cell"
@@ -230,6 +234,27 @@ class NotebookError(SendReportError):
         if self.kept_at:
             text += f"\n  partly executed notebook kept at: {self.kept_at}"
         return text
+
+
+def _rebuild_notebook_error(
+    cls: type[NotebookError],
+    notebook: str,
+    cell_index: int | None,
+    source_line: str | None,
+    ename: str,
+    evalue: str,
+    kept_at: str | None,
+    cell_id: str | None,
+) -> NotebookError:
+    return cls(
+        notebook,
+        cell_index=cell_index,
+        source_line=source_line,
+        ename=ename,
+        evalue=evalue,
+        kept_at=kept_at,
+        cell_id=cell_id,
+    )
 
 
 class NotebookTimeout(NotebookError):

@@ -78,3 +78,16 @@ def test_register_names_the_neighbours_of_a_mean() -> None:
     html = figure_register_html([record], "performance")
     assert "SN:919: mean of Essex (881), Kent (886)" in html
     assert "latest_calendar_year" in html
+
+
+def test_a_notebook_error_survives_pickling() -> None:
+    """A notebook failing in a pool worker reaches the user as a message, not BrokenProcessPool."""
+    import pickle
+
+    from sendreport.exceptions import KernelDied, NotebookError
+
+    for cls in (NotebookError, KernelDied):
+        err = cls("performance", cell_index=22, source_line="x", ename="StopIteration",
+                  evalue="", kept_at="/tmp/p.ipynb", cell_id="waits")  # fmt: skip
+        back = pickle.loads(pickle.dumps(err))
+        assert type(back) is cls and str(back) == str(err)
