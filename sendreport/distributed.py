@@ -95,17 +95,17 @@ def build_la(options: BuildOptions) -> LaOutcome:
         seconds=time.perf_counter() - started,
         folders=tuple(str(r.folder) for r in results),
         peak_rss_mb=peak_rss_mb(),
-        kernel_peak_rss_mb=peak_rss_mb(children=True),
     )
 
 
-def peak_rss_mb(*, children: bool = False) -> float:
-    """Peak resident memory so far of this worker process (or of its largest finished
-    child: a notebook kernel), in MB; Linux reports kB."""
+def peak_rss_mb() -> float:
+    """Peak resident memory so far of this worker process, in MB (Linux reports kB).
+
+    Notebook kernels are separate processes: their peak is not included (a forked child's
+    ``ru_maxrss`` counts the parent's pages until it execs, so it cannot be read here)."""
     import resource
 
-    who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
-    return round(resource.getrusage(who).ru_maxrss / 1024, 1)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def warm_worker() -> str:

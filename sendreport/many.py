@@ -92,7 +92,6 @@ class LaOutcome:
     seconds: float = 0.0
     folders: tuple[str, ...] = ()
     peak_rss_mb: float | None = None
-    kernel_peak_rss_mb: float | None = None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -105,7 +104,6 @@ class LaOutcome:
             "seconds": round(self.seconds, 3),
             "folders": list(self.folders),
             "peak_rss_mb": self.peak_rss_mb,
-            "kernel_peak_rss_mb": self.kernel_peak_rss_mb,
         }
 
 
