@@ -87,6 +87,7 @@ class ReportTask:
     period_text: str
     data_as_at: str
     validation: dict[str, Any]
+    demo: bool = False  # the profile says the data is demo data: every page is marked
 
 
 def report_notebooks(
@@ -284,7 +285,8 @@ def _build_periods(
     benchmarks = write_benchmarks_cached(options.dfe_dir, code.get("dfe", "published"), cache)
     timings["snapshot_s"] = time.perf_counter() - stage
 
-    la_name = reference.la_display_name(options.la)
+    profile = loaded.profile.named_for(options.la)
+    la_name = profile.name
     data_as_at = f"{data_end:%-d %B %Y}"
     stagings: dict[str, Path] = {}
     tasks: list[ReportTask] = []
@@ -318,6 +320,7 @@ def _build_periods(
                     period_text=period.describe(),
                     data_as_at=data_as_at,
                     validation=validation,
+                    demo=profile.demo,
                 )
             )
 
@@ -370,7 +373,10 @@ def _build_periods(
                 "end": period.end.isoformat(),
                 "basis": period.basis.value,
             },
-            "la": {"code": options.la, "name": la_name},
+            "la": {"code": options.la, "name": profile.short_name, "council": la_name},
+            "demo": profile.demo,
+            "profile": profile.to_json(),
+            "datasets_absent": list(loaded.absent),
             "data_as_at": data_end.isoformat(),
             **kept_inputs_record(staging),
             "inputs": {
@@ -695,6 +701,7 @@ def run_report(task: ReportTask) -> dict[str, Any]:
         "la_name": task.la_name,
         "period_text": task.period_text,
         "data_as_at": task.data_as_at,
+        "demo": task.demo,
     }
     reader_html = render_page(render_body(nb, "reader"), edition="reader", **page_args)
     if "html" in task.formats and "reader" in task.editions:

@@ -285,9 +285,10 @@ def stacked_bar_chart(
     data = frame.astype("Float64")
     data.index = labels
     data.columns = [str(c) for c in data.columns]
-    data["Total"] = data.sum(axis=1)
+    # A bar with a hidden (suppressed) part has no total to state.
+    data["Total"] = data.sum(axis=1, min_count=len(frame.columns))
     attach_data(fig, ChartData(title, unit, data))
-    total = frame.sum(axis=1)
+    total = frame.astype(float).sum(axis=1, min_count=len(frame.columns))
     last = frame.iloc[-1] if len(frame) else pd.Series(dtype=float)
     breakdown = ", ".join(f"{c} {_fmt(v, unit)}" for c, v in last.items())
     alt = (
@@ -330,11 +331,25 @@ def histogram(
     bins: Sequence[float],
     marker: float | None = None,
     marker_label: str = "",
+    suppress_below: int = 0,
 ) -> tuple[plt.Figure, str]:
-    """Distribution of a quantity (e.g. weeks from request to plan) with an optional marker."""
+    """Distribution of a quantity (e.g. weeks from request to plan) with an optional marker.
+
+    ``suppress_below``: bands holding 1 to ``suppress_below`` − 1 values are not drawn, and
+    one more band is left out when only one is, since the bands add up to a stated total.
+    """
+    import numpy as np
+
+    from sendreport.disclosure import suppress_group
+
     fig, ax = _figure()
     data = values.dropna().astype(float)
-    ax.hist(data, bins=list(bins), color=PALETTE[0], edgecolor="white")
+    counts, edges = np.histogram(data, bins=list(bins))
+    hidden = suppress_group(list(counts), suppress_below) if suppress_below > 1 else []
+    shown = np.where(hidden, 0, counts) if hidden else counts
+    ax.bar(
+        edges[:-1], shown, width=np.diff(edges), align="edge", color=PALETTE[0], edgecolor="white"
+    )
     if marker is not None:
         ax.axvline(marker, color=INK, linestyle="--", linewidth=1.5, label=marker_label)
         ax.legend(frameon=False, fontsize=TEXT_PT)
@@ -342,17 +357,20 @@ def histogram(
     ax.set_xlabel(x_label, color=INK)
     fig.tight_layout()
     place_legends(fig)
-    attach_data(fig, _histogram_data(data, list(bins), title, x_label))
+    attach_data(fig, _histogram_data(data, list(bins), title, x_label, hidden))
     if data.empty:
         alt = f"Histogram: {title}. No plans to show."
     else:
         within = (data <= marker).mean() * 100 if marker is not None else None
-        alt = (
-            f"Histogram: {title}. {len(data):,} plans; median {data.median():.1f}, "
-            f"shortest {data.min():.1f}, longest {data.max():.1f} {x_label.lower()}"
-        )
+        alt = f"Histogram: {title}. {len(data):,} plans; median {data.median():.1f}"
+        if any(hidden):  # single values at the extremes would identify a child's case
+            alt += f" {x_label.lower()}"
+        else:
+            alt += f", shortest {data.min():.1f}, longest {data.max():.1f} {x_label.lower()}"
         if within is not None:
             alt += f"; {within:.1f}% at or below the {marker_label or 'marker'}"
+        if any(hidden):
+            alt += f"; {sum(hidden)} bands with fewer than {suppress_below} plans are not shown"
         alt += "."
     return fig, alt
 

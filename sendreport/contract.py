@@ -237,7 +237,7 @@ SERVICE_WAITS = Dataset(
     name="service_waits",
     title="Waiting lists by service",
     description="Children and young people waiting for each service at each month end.",
-    usual_source="NHS provider and LA service returns (community health services, CAMHS/PALMS).",
+    usual_source="NHS provider and LA service returns (community health services, CAMHS).",
     columns=(
         LA_CODE,
         Column("month_end", "date", "Last day of the month the list is counted at"),
@@ -315,9 +315,12 @@ WORKFORCE = Dataset(
 
 FAMILIES_FIRST = Dataset(
     name="families_first",
-    title="Families First assessments",
-    description="Families First assessments completed in each quarter and the children they covered.",
-    usual_source="Families First (early help) case system.",
+    title="Early help assessments",
+    description=(
+        "Early help assessments (e.g. a Families First programme) completed in each quarter "
+        "and the children they covered."
+    ),
+    usual_source="The early help case system.",
     columns=(
         LA_CODE,
         Column("quarter", "text", "Financial-year quarter, e.g. 2023-24-Q4"),
@@ -359,13 +362,13 @@ IMPROVEMENT_PLAN = Dataset(
     name="improvement_plan",
     title="Priority Action and Improvement Plan",
     description=(
-        "Actions of the five improvement areas, one row per action per quarterly update; the "
-        "progress text is the newsletter's words."
+        "Actions of the improvement areas (any number), one row per action per quarterly "
+        "update; the progress text is the newsletter's words."
     ),
     usual_source="Improvement board action tracker.",
     columns=(
         LA_CODE,
-        Column("area_id", "int", "Improvement area, 1 to 5"),
+        Column("area_id", "int", "Improvement area number (council.toml lists its figures)"),
         Column("area_title", "text", "Title of the improvement area"),
         Column("action_id", "text", "Action identifier, e.g. 2.3"),
         Column("action", "text", "What will be done"),
@@ -416,5 +419,10 @@ DATASETS: dict[str, Dataset] = {
         TARGETS,
     )
 }
+
+# Datasets every build needs; a council may leave out any other (its sections are then left
+# out of the reports, which say once what the council does not report).
+REQUIRED_DATASETS = ("ehcp_requests", "ehcp_caseload")
+OPTIONAL_DATASETS = tuple(name for name in DATASETS if name not in REQUIRED_DATASETS)
 
 FILE_SUFFIXES = (".csv", ".parquet", ".xlsx")

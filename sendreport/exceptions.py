@@ -113,6 +113,23 @@ class InputFileError(SendReportError):
         return text
 
 
+class ProfileError(InputFileError):
+    """A council profile (``council.toml``) key that is unknown or has the wrong type."""
+
+    reason = "bad_profile"
+
+    def __init__(
+        self, message: str, *, path: str | None = None, key: str = "", hint: str | None = None
+    ) -> None:
+        super().__init__(message, path=path, dataset="council.toml", hint=hint)
+        self.key = key
+
+    def __str__(self) -> str:
+        where = f"\n  where: file {self.path}" if self.path else ""
+        where += f", key {self.key!r}" if self.key and self.path else ""
+        return f"{self.message}{where}" + (f"\n  how to fix: {self.hint}" if self.hint else "")
+
+
 @dataclass
 class ProblemRecord:
     """One broken rule found by validation (Great Expectations or a file check)."""

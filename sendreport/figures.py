@@ -42,6 +42,7 @@ class Figure:
     numerator: float | None = None
     denominator: float | None = None
     note: str | None = None
+    suppressed: bool = False  # hidden in reader editions by the small-number rule
     cell_index: int | None = None
     cell_id: str | None = None
     execution_count: int | None = None

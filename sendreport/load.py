@@ -29,8 +29,9 @@ from typing import Any
 
 import pandas as pd
 
-from sendreport.contract import DATASETS, FILE_SUFFIXES, Column, Dataset
+from sendreport.contract import DATASETS, FILE_SUFFIXES, REQUIRED_DATASETS, Column, Dataset
 from sendreport.exceptions import InputFileError, ProblemRecord, ValidationFailed
+from sendreport.profile import PROFILE_FILE, Profile, load_profile
 
 DATE_DTYPE = "datetime64[ns]"
 TEXT_DTYPE = "str"
@@ -109,6 +110,9 @@ class Inputs:
     warnings: list[str] = field(default_factory=list)
     provenance: dict[str, Provenance] = field(default_factory=dict)
     origins: dict[str, str] = field(default_factory=dict)  # where each dataset came from, in words
+    # Optional datasets with no file in the folder: their report sections are left out.
+    absent: list[str] = field(default_factory=list)
+    profile: Profile = field(default_factory=Profile)
 
 
 @dataclass
@@ -837,6 +841,9 @@ def load_inputs(
             path = _find_file(data_dir, ds)
             frame, info, warnings = _read_checked(path, ds, allow_multiple_las=allow_multiple_las)
         except _FileProblems as exc:
+            if exc.problems[0].rule == "file_present" and name not in REQUIRED_DATASETS:
+                inputs.absent.append(name)  # an optional dataset this council does not hold
+                continue
             problems.extend(exc.problems)
             if exc.problems[0].rule == "data_folder_exists":
                 break  # one message for the folder, not one per dataset
@@ -846,6 +853,8 @@ def load_inputs(
         inputs.origins[name] = f"{path.name} ({info.format.upper()} file)"
         inputs.warnings.extend(warnings)
     raise_problems(problems)
+    if data_dir.is_dir():
+        inputs.profile = load_profile(data_dir)
     return inputs
 
 
@@ -995,4 +1004,8 @@ def write_snapshot(inputs: Inputs, directory: Path) -> dict[str, Path]:
         target = directory / f"{name}.parquet"
         frame.to_parquet(target, index=False)
         written[name] = target
+    if inputs.profile.source:  # the validated profile travels with the data it describes
+        target = directory / PROFILE_FILE
+        target.write_bytes(Path(inputs.profile.source).read_bytes())
+        written["profile"] = target
     return written

@@ -23,10 +23,12 @@ from typing import Any
 
 import pandas as pd
 
+from sendreport import disclosure
 from sendreport.contract import DATASETS
 from sendreport.figures import ENGLAND, FIGURE_MIME, figure_role, make_payload
 from sendreport.metrics.base import REGISTRY, Measure
 from sendreport.periods import Period
+from sendreport.profile import Profile, escape_words
 from sendreport.sanitise import clean_html, escape_markdown, markdown_to_html
 from sendreport.tables import TABLE_MIME, make_table_record
 
@@ -48,6 +50,19 @@ _PARAM_DATASETS = {
     "cla": "cla_stability",
     "improvement_plan": "improvement_plan",
     "plan": "improvement_plan",
+    "targets": "targets",
+}
+
+
+# How a report names an optional dataset a council does not supply.
+NOT_REPORTED_WORDS = {
+    "service_waits": "waiting lists for health services",
+    "school_places": "special school places",
+    "placement_waits": "children waiting for a school place",
+    "workforce": "the SEND case officer workforce",
+    "families_first": "early help assessments",
+    "cla_stability": "placement stability for children looked after",
+    "improvement_plan": "progress on an improvement plan",
     "targets": "targets",
 }
 
@@ -94,6 +109,86 @@ class ReportContext:
     benchmarks: pd.DataFrame
     data_as_at: date
     used_metrics: list[str] = field(default_factory=list)
+    profile: Profile = field(default_factory=Profile)
+    # Optional datasets this council does not supply: their sections are left out.
+    absent: tuple[str, ...] = ()
+
+    # ---- the council ------------------------------------------------------------------
+    def has(self, *datasets: str) -> bool:
+        """Whether every one of ``datasets`` was supplied (optional datasets may be absent)."""
+        return all(name in self.frames for name in datasets)
+
+    def words(self, text: str) -> str:
+        """Profile words (a board's or service's name) as literal Markdown text."""
+        return escape_words(text)
+
+    @property
+    def threshold(self) -> int:
+        return self.profile.small_number_threshold
+
+    def say_not_reported(self) -> None:
+        """One plain sentence naming the optional datasets this council does not supply."""
+        titles = [NOT_REPORTED_WORDS.get(name, name) for name in self.absent]
+        if not titles:
+            return
+        listed = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
+        self.say(
+            f"{self.words(self.profile.short_name)} does not report on {listed}, so this "
+            "report leaves those sections out."
+        )
+
+    def measure(self, metric_id: str, period: Period | None = None) -> Measure | None:
+        """A registered metric for ``period`` (default: the quarter) from this council's data;
+        None when a dataset it needs was not supplied. Changes in waiting lists are measured
+        from the profile's baseline date when it sets one."""
+        from sendreport.metrics.scorecard import resolve_frames
+
+        kwargs, missing = resolve_frames(metric_id, self.frames)
+        if missing:
+            return None
+        func = REGISTRY[metric_id].func
+        baseline = self.profile.waiting_list_baseline
+        if baseline is not None and "baseline" in inspect.signature(func).parameters:
+            kwargs["baseline"] = baseline
+        return func(period=period or self.period, **kwargs)
+
+    def local_title(self, metric_id: str) -> str:
+        """A metric's title in this council's words: its own service names, and the
+        profile's baseline date in place of "baseline"."""
+        title = REGISTRY[metric_id].title
+        p = self.profile
+        swaps = {
+            "camhs_": ("CAMHS", p.camhs_service),
+            "slt_": ("speech and language therapy", p.speech_service),
+            "families_first_": ("early help", p.early_help_service),
+        }
+        for prefix, (generic, local) in swaps.items():
+            at = title.lower().find(generic.lower())
+            if metric_id.startswith(prefix) and at >= 0 and generic != local:
+                local = local[0].upper() + local[1:] if at == 0 else local
+                title = title[:at] + local + title[at + len(generic) :]
+        if p.waiting_list_baseline is not None:
+            since = f", change since {p.waiting_list_baseline:%-d %B %Y}"
+        else:
+            since = ", change on a year earlier"
+        return title.replace(": change since baseline", since)
+
+    def missing_text(self, measure: Measure) -> str:
+        """Words for a figure with no value: never "nan", "None" or a bare note."""
+        span = "this quarter" if measure.period.end == self.period.end else "this period"
+        note = f" ({measure.note})" if measure.note else ""
+        return f"no figure for {span}{note}"
+
+    def count_text(self, value: float | int | None, *, hide: bool | None = None) -> str:
+        """A count for a table cell or sentence, suppressed by the small-number rule."""
+        if _none_if_na(value) is None:
+            return "no figure"
+        if hide if hide is not None else disclosure.is_small(value, self.threshold):
+            return disclosure.suppressed_text("count", self.threshold)
+        return format_value(float(value), "count")  # type: ignore[arg-type]
+
+    def count_cell(self, value: float | int | None, *, hide: bool | None = None) -> Markup:
+        return num(self.count_text(value, hide=hide))
 
     # ---- figures -------------------------------------------------------------------
     def fig(
@@ -106,17 +201,28 @@ class ReportContext:
         show: str | None = None,
         role: str | None = None,
         extra: dict[str, Any] | None = None,
+        protect: bool = True,
+        hide: bool | None = None,
     ) -> str:
         """Record ``measure`` as a published figure and return its reader text.
 
         ``role`` says how the figure's period stands to the report's (``current``,
         ``previous_quarter``, ``same_quarter_last_year`` …); by default it is worked out from
         the two periods (:func:`sendreport.figures.figure_role`). With the report, id, period
-        and area it is the figure's stable key, so rewording a label never changes identity."""
+        and area it is the figure's stable key, so rewording a label never changes identity.
+        ``protect`` applies the small-number rule (off for published benchmarks, targets
+        and counts of measures); ``hide`` forces it (secondary suppression in a group)."""
         spec = REGISTRY.get(measure.id)
         if measure.id in REGISTRY and measure.id not in self.used_metrics:
             self.used_metrics.append(measure.id)
-        text = show or format_value(measure.value, measure.unit, note=measure.note)
+        if hide is None:
+            hide = protect and disclosure.must_suppress(measure, self.threshold)
+        if hide:
+            text = disclosure.suppressed_text(measure.unit, self.threshold)
+        elif _none_if_na(measure.value) is None:
+            text = show or self.missing_text(measure)
+        else:
+            text = show or format_value(measure.value, measure.unit, note=measure.note)
         payload = make_payload(
             id=measure.id,
             label=label or (spec.title if spec else measure.id),
@@ -134,11 +240,22 @@ class ReportContext:
             denominator=measure.denominator,
             note=measure.note,
             role=role or figure_role(measure.period, self.period),
+            suppressed=bool(hide),
         )
         if extra:
             payload["extra"] = extra
         _display({FIGURE_MIME: payload}, raw=True)
         return text
+
+    def fig_group(
+        self, measures: Sequence[Measure], labels: Sequence[str], **kwargs: Any
+    ) -> list[str]:
+        """Counts that are parts of a total on the same page: primary and secondary rule."""
+        hide = disclosure.suppress_group([m.value for m in measures], self.threshold)
+        return [
+            self.fig(m, label, hide=h, **kwargs)
+            for m, label, h in zip(measures, labels, hide, strict=True)
+        ]
 
     def benchmark_fig(self, row: pd.Series | dict, label: str, unit: str = "%") -> str:
         """Record a DfE benchmark row (tidy shape from sendreport.dfe) and return its text."""
@@ -177,6 +294,7 @@ class ReportContext:
             area=str(row["area_code"]),
             source=[str(row.get("source") or DFE_SOURCE)],
             extra=extra,
+            protect=False,  # published by DfE with its own suppression
         )
 
     def neighbour_names(self) -> str:
@@ -191,7 +309,7 @@ class ReportContext:
 
     def change_words(self, measure: Measure, label: str) -> str:
         """A % change in words: "down 52.0%", "up 3.1%", "unchanged"; recorded as a figure."""
-        if measure.value is None:
+        if measure.value is None or disclosure.must_suppress(measure, self.threshold):
             return self.fig(measure, label)
         size = abs(measure.value)
         direction = "unchanged" if size < 0.05 else ("down" if measure.value < 0 else "up")
@@ -201,7 +319,7 @@ class ReportContext:
     def target(self, metric_id: str) -> tuple[float, date, str] | None:
         from sendreport.metrics.scorecard import target_for
 
-        return target_for(self.frames["targets"], metric_id, self.period)
+        return target_for(self.frames.get("targets"), metric_id, self.period)
 
     def target_fig(self, metric_id: str) -> tuple[str, float | None]:
         """The target that applies to ``metric_id`` at the period end, recorded as a figure."""
@@ -216,7 +334,8 @@ class ReportContext:
             period=Period.snapshot(target_date),
             unit=spec.unit,
         )
-        return self.fig(measure, f"Target: {spec.title}", source=["targets"]), float(value)
+        text = self.fig(measure, f"Target: {spec.title}", source=["targets"], protect=False)
+        return text, float(value)
 
     def target_date_words(self, metric_id: str) -> str:
         found = self.target(metric_id)
@@ -302,6 +421,29 @@ class ReportContext:
         if css_class:
             markup = f'<div class="{html.escape(css_class, quote=True)}">{markup}</div>'
         _display(_html(markup))
+
+    def bullets(self, items: Sequence[Sequence[str | tuple[str, str]]]) -> None:
+        """A bullet list whose parts are plain text or ``(words, web address)`` links.
+
+        ``say`` shows links as their words; the council's own links (its Local Offer, its
+        newsletter sign-up) come from the validated profile and are made here, escaped, and
+        kept by the sanitiser only when they are https. A link without an address is words.
+        """
+        esc = html.escape
+        lis = []
+        for parts in items:
+            inner = []
+            for part in parts:
+                if isinstance(part, tuple):
+                    words, url = part
+                    link = (
+                        f'<a href="{esc(url, quote=True)}">{esc(words)}</a>' if url else esc(words)
+                    )
+                    inner.append(f"<strong>{link}</strong>")
+                else:
+                    inner.append(esc(part))
+            lis.append(f"<li>{''.join(inner)}</li>")
+        _display(_html(f"<ul>{''.join(lis)}</ul>"))
 
     def table(
         self,
@@ -404,7 +546,7 @@ class ReportContext:
                     continue
                 source = spec.definition.get("source", "")
                 items.append(
-                    f"<li><strong>{html.escape(spec.title)}</strong>: "
+                    f"<li><strong>{html.escape(self.local_title(metric_id))}</strong>: "
                     f"{html.escape(spec.summary.rstrip('.'))}. Source: {html.escape(source)}.</li>"
                 )
             _display(_html(f'<ul class="methodology-brief">{"".join(items)}</ul>'))
@@ -414,7 +556,8 @@ class ReportContext:
             spec = REGISTRY.get(metric_id)
             if spec is None:
                 continue
-            parts.append(f"<dt>{html.escape(spec.title)} <code>{spec.id}</code></dt><dd><dl>")
+            title = html.escape(self.local_title(metric_id))
+            parts.append(f"<dt>{title} <code>{spec.id}</code></dt><dd><dl>")
             for key, text in spec.definition.items():
                 parts.append(
                     f"<dt>{html.escape(key.capitalize())}</dt><dd>{html.escape(text)}</dd>"
@@ -547,11 +690,18 @@ def open_report(
     if data_dir:
         from sendreport.load import load_inputs
 
-        frames = load_inputs(Path(data_dir)).frames
+        loaded = load_inputs(Path(data_dir))
+        frames, profile, absent = loaded.frames, loaded.profile, tuple(loaded.absent)
     else:
-        from sendreport.demo import generate_demo
+        import tomllib
 
-        frames = generate_demo(la)
+        from sendreport.demo import generate_demo
+        from sendreport.demo.profiles import demo_profile_toml
+        from sendreport.profile import parse_profile
+
+        frames, absent = generate_demo(la), ()
+        text = demo_profile_toml(la, reference.la_display_name(la))
+        profile = parse_profile(tomllib.loads(text), Path("council.toml"))
     if benchmarks_path:
         benchmarks = pd.read_parquet(benchmarks_path)
     else:
@@ -562,10 +712,12 @@ def open_report(
         report=report,
         period=quarter,
         la=la,
-        la_name=reference.la_display_name(la),
+        la_name=profile.named_for(la).short_name,
         frames=frames,
         benchmarks=benchmarks,
         data_as_at=_data_as_at(frames),
+        profile=profile.named_for(la),
+        absent=absent,
     )
 
 

@@ -118,12 +118,22 @@ def render_page(
     period_text: str,
     data_as_at: str,
     appendix: Sequence[str] = (),
+    demo: bool = False,
 ) -> str:
-    """Wrap an nbconvert body in the sendreport page shell."""
+    """Wrap an nbconvert body in the sendreport page shell.
+
+    ``demo`` marks every page as demo data: a banner atop the HTML and the PDF's running
+    header, so made-up figures can never pass for a council's."""
     css = (templates_dir() / "report.css").read_text(encoding="utf-8")
     if edition == "audit":
         css += "\n" + _highlight_css()
-    running = _css_string(f"{la_name} · {period_text}")
+    running = _css_string(f"{'DEMO DATA · ' if demo else ''}{la_name} · {period_text}")
+    banner = (
+        '<p class="demo-banner" role="note"><strong>Demo data.</strong> Every figure in this '
+        "report was made up by <code>sendreport demo-data</code>; none is the council's.</p>"
+        if demo
+        else ""
+    )
     edition_label = "Reader edition" if edition == "reader" else "Audit edition (code shown)"
     esc = html.escape
     page = f"""<!DOCTYPE html>
@@ -143,6 +153,7 @@ def render_page(
 </head>
 <body class="edition-{edition}">
 <a class="skip-link" href="#main">Skip to main content</a>
+{banner}
 <header class="masthead">
 <p class="org">{esc(la_name)}</p>
 <p>{esc(period_text)} · {edition_label} · Data as at {esc(data_as_at)}</p>

@@ -26,7 +26,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sendreport.contract import DATASETS, Column, Dataset
+from sendreport.contract import DATASETS, REQUIRED_DATASETS, Column, Dataset
 
 SUITE_FORMAT_VERSION = 1
 
@@ -229,8 +229,8 @@ def _cross_column_expectations(ds: Dataset) -> list[dict[str, Any]]:
         out.append(
             _expectation(
                 "expect_column_values_to_be_between",
-                {"column": "area_id", "min_value": 1, "max_value": 5},
-                "area_id is an improvement area, 1 to 5",
+                {"column": "area_id", "min_value": 1, "max_value": 99},
+                "area_id is an improvement area, 1 to 99",
             )
         )
         out += _quarter_label_expectations("update_quarter", "update_date", exact=False)
@@ -443,7 +443,7 @@ def _allowed_words(ds: Dataset, col: Column) -> str:
     elif col.name in ds.dated_by:
         parts.append("not after the end of the data")
     if col.name == "area_id":
-        parts.append("1 to 5")
+        parts.append("1 to 99")
     parts.append("may be empty" if col.nullable else "never empty")
     return "; ".join(parts)
 
@@ -489,6 +489,13 @@ def render_data_md() -> str:
         "The Great Expectations suites in `expectations/` check these rules; they are "
         "generated from the same contract.",
         "",
+        "Only "
+        + " and ".join(f"`{n}`" for n in REQUIRED_DATASETS)
+        + " are required. Every other dataset is optional: leave its file out and the "
+        "reports leave out its sections and scorecard rows, and say once what the council "
+        "does not report. The folder may also hold `council.toml`, the council profile "
+        "(see [profile.md](profile.md)).",
+        "",
     ]
     for ds in DATASETS.values():
         lines += [
@@ -499,6 +506,7 @@ def render_data_md() -> str:
             f"- File: `{ds.name}.csv` (or `.parquet`, `.xlsx`)",
             f"- Usual source: {ds.usual_source}",
             f"- One row per: {', '.join(ds.key)} (unique)",
+            f"- Required: {'yes' if ds.name in REQUIRED_DATASETS else 'no (optional dataset)'}",
             f"- Header-only file allowed: {'yes' if ds.name in EMPTY_ALLOWED else 'no'}",
             "",
             "| Column | Type | Required | Meaning | Allowed values |",

@@ -39,6 +39,7 @@ from sendreport.demo.horizon import (
 )
 from sendreport.demo.improvement import generate_improvement_plan
 from sendreport.demo.narrative import HERTFORDSHIRE
+from sendreport.demo.profiles import demo_council, demo_profile_toml
 from sendreport.demo.requests import DATA_END, DemoCalibrationError, generate_requests
 from sendreport.demo.trackers import (
     generate_caseload,
@@ -69,9 +70,9 @@ DEFAULT_SEED = 20240331
 def lookup_la_name(code: str) -> str:
     """The LA's name from the reference table, else the built-in names, else the code."""
     try:
-        from sendreport.reference import la_name
+        from sendreport.reference import la_display_name
 
-        return la_name(code)
+        return la_display_name(code)
     except (ImportError, LookupError, ValueError):
         return PUBLISHED_NAMES.get(code, f"local authority {code}")
     except Exception:  # an unknown code raises the reference module's own error
@@ -122,11 +123,12 @@ def generate_demo(
         "workforce": generate_workforce(code, scale, caseload, end=horizon),
         "families_first": generate_families_first(rng(5), code, scale, end=horizon),
         "cla_stability": generate_cla_stability(rng(6), code, scale, end=horizon),
-        "improvement_plan": generate_improvement_plan(
-            code, name, int(places["special_school_places"].iloc[6]), end=horizon
-        ),
         "targets": generate_targets(code, scale, HERTFORDSHIRE),
     }
+    # The plan's updates quote this LA's own figures, so it is made from the frames above.
+    frames["improvement_plan"] = generate_improvement_plan(
+        code, demo_council(code, name), frames, end=horizon
+    )
     if until is not None:
         frames = censor_frames(frames, end)
     # Contract column order, contract datasets only.
@@ -179,10 +181,11 @@ def write_demo(
     dfe_dir: Path | None = None,
     until: date | None = None,
 ) -> list[Path]:
-    """Write ``<out_dir>/<dataset>.csv`` for every dataset; returns the paths, contract order.
+    """Write ``<out_dir>/<dataset>.csv`` for every dataset and ``council.toml`` (the demo
+    council's profile, marked ``demo = true``); returns the paths, contract order, profile last.
 
     Where the demo differs from what DfE published for the LA, ``<out_dir>/demo-notes.md``
-    lists each difference (it is not one of the returned dataset paths).
+    lists each difference (it is not one of the returned paths).
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -193,6 +196,10 @@ def write_demo(
         path = out_dir / f"{name}.csv"
         path.write_bytes(frame_to_csv_text(frame).encode("utf-8"))
         paths.append(path)
+    code = str(la_code).strip()
+    profile = out_dir / "council.toml"
+    profile.write_bytes(demo_profile_toml(code, lookup_la_name(code)).encode("utf-8"))
+    paths.append(profile)
     notes_path = out_dir / DEMO_NOTES
     if notes:
         notes_path.write_text(format_demo_notes(la_code, notes), encoding="utf-8")

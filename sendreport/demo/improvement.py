@@ -1,20 +1,26 @@
 """Demo Priority Action and Improvement Plan: five areas, their actions, quarterly updates.
 
-The five improvement areas are those of Hertfordshire's SEND improvement plan; actions,
+Five improvement areas modelled on an English council's SEND improvement plan; actions,
 owners, dates and progress words are illustrative, written as a newsletter would put them
-for parents and carers. One row per action per quarter, 2023-24-Q1 to 2024-25-Q4, each
+for parents and carers. Local names (health trusts, service names) come from the demo
+council's words (:mod:`sendreport.demo.profiles`), and every figure an update quotes is
+computed from that LA's own demo data (:func:`plan_facts`), never copied from another LA. One row per action per quarter, 2023-24-Q1 to 2024-25-Q4, each
 update dated at the quarter end; statuses move from not started through on track (with
 some at risk or off track on the way) to complete.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
 
+from sendreport.demo.profiles import BASELINE, DemoCouncil
+from sendreport.metrics.base import Measure
 from sendreport.periods import Period
+from sendreport.profile import DEFAULT_THRESHOLD
 
 UPDATE_QUARTERS = Period.parse_range("2023-24-Q1..2024-25-Q4")
 STATUS_CODES = {
@@ -26,7 +32,7 @@ STATUS_CODES = {
 }
 
 AREAS = {
-    1: "Health support that is the same across the whole county",
+    1: "Health support that is the same across the whole {place}",
     2: "Better quality education, health and care plans",
     3: "The right school place at the right time",
     4: "Shorter waits for autism, ADHD, mental health, audiology and speech and language services",
@@ -93,14 +99,14 @@ ACTIONS: tuple[Action, ...] = (
     A("2.3", "Recruit and train extra SEND case officers",
       "Head of SEND Statutory Services", date(2024, 3, 31), "oooocccc",
       ("A recruitment campaign has started for new case officers.",
-       "Over 60 case officers have been appointed and training has begun.",
-       "111 case officers have now been appointed; 34 are in training and 48 are trained."),
+       "{appointed_sep_2023} case officers had been appointed by September 2023 and training has begun.",
+       "{appointed} case officers have now been appointed; {in_training} are in training and {trained} are trained."),
       "The recruitment programme is complete; caseloads are falling towards the target.",
       "some posts needed to be advertised again"),
     A("2.4", "Clear the backlog of overdue EHC needs assessments",
       "Director of Education", date(2024, 9, 30), "orffoooc",
       ("A recovery team is working through the oldest assessments first.",
-       "669 final plans were issued in January to March 2024, the most in any quarter.",
+       "{plans_q4} final plans were issued in January to March 2024.",
        "The number of assessments open over 20 weeks is falling month by month."),
       "The historic backlog has been cleared; new plans are now mostly issued within 20 weeks.",
       "educational psychology advice is still delayed"),
@@ -115,7 +121,7 @@ ACTIONS: tuple[Action, ...] = (
       "Head of SEND Placements", date(2024, 3, 31), "orrocccc",
       ("Every child waiting over a year has a named officer and a weekly review.",
        "Interim education is in place for every child waiting over a year.",
-       "Fewer than 70 children have now waited over a year for a place."),
+       "Fewer than {over_year_ceiling} children have now waited over a year for a place."),
       "Children waiting over a year for a place are now reviewed weekly and most are placed.",
       "too few specialist places are free mid-year"),
     A("3.3", "Set up specialist resource bases in mainstream schools",
@@ -126,18 +132,18 @@ ACTIONS: tuple[Action, ...] = (
       "All planned resource bases are open.",
       "two host schools need building adaptations first"),
     A("4.1", "Cut the wait for a speech and language therapy assessment",
-      "Hertfordshire Community NHS Trust", date(2024, 3, 31), "oooocccc",
+      "{community_trust}", date(2024, 3, 31), "oooocccc",
       ("Extra therapists and a new triage clinic have been funded.",
        "The waiting list is falling fast as the triage clinic sees children sooner.",
-       "The waiting list fell by 78% between September 2023 and February 2024."),
+       "The waiting list {slt_change} between September 2023 and February 2024."),
       "Waits for speech and language assessments are now short and kept under review.",
       "therapist vacancies remain hard to fill"),
-    A("4.2", "Reduce waits for PALMS and CAMHS support",
-      "Hertfordshire Partnership University NHS Foundation Trust", date(2024, 6, 30), "oroocccc",
+    A("4.2", "Reduce waits for {camhs_short} support",
+      "{mental_health_trust}", date(2024, 6, 30), "oroocccc",
       ("A waiting list review is contacting every family on the list.",
        "Extra clinics on Saturdays are seeing children sooner.",
-       "The PALMS waiting list is down 52% since September 2023."),
-      "PALMS and CAMHS waits are now within the agreed standard for most children.",
+       "The {camhs_short} waiting list has {camhs_change} since September 2023."),
+      "{camhs_short} waits are now within the agreed standard for most children.",
       "more urgent referrals came in over the winter"),
     A("4.3", "Shorten waits for autism and ADHD assessments",
       "Integrated Care Board Children's Commissioner", date(2025, 3, 31), "offrroor",
@@ -167,12 +173,12 @@ ACTIONS: tuple[Action, ...] = (
        "Nearly every family now has a named contact."),
       "Every family now has a named contact and a direct phone number.",
       "new case officers were still being trained"),
-    A("5.3", "Set up Families First early help assessments for children with emerging needs",
-      "Head of Families First", date(2024, 3, 31), "oooocccc",
-      ("Families First workers have been trained to support children with emerging SEND.",
+    A("5.3", "Set up {early_help_assessments} for children with emerging needs",
+      "{early_help_head}", date(2024, 3, 31), "oooocccc",
+      ("{early_help_workers} have been trained to support children with emerging SEND.",
        "More early help assessments are being completed each month.",
-       "218 Families First assessments covering 513 children were completed in January to March 2024."),
-      "Early help for emerging needs is now part of the Families First offer.",
+       "{ff_assessments} {early_help_assessments} covering {ff_children} children were completed in January to March 2024."),
+      "Early help for emerging needs is now part of the {early_help} offer.",
       "staffing gaps in two districts slowed progress"),
     A("5.4", "Co-produce the Local Offer website with parents and young people",
       "SEND Partnership Manager with the Parent Carer Forum", date(2025, 3, 31), "nnoorooo",
@@ -185,21 +191,20 @@ ACTIONS: tuple[Action, ...] = (
 
 
 def progress_text(
-    action: Action, i: int, area: str, places: int, quarters: list[Period] = UPDATE_QUARTERS
+    action: Action, i: int, words: Mapping[str, str], quarters: list[Period] = UPDATE_QUARTERS
 ) -> str:
     """Plain-English update for quarter ``i`` (0-based) of an action."""
     codes = action.statuses
     status = STATUS_CODES[codes[i]]
-    fmt = {"area": area, "places": f"{places:,}"}
     if status == "not_started":
         start = codes.find("o") if "o" in codes else len(codes) - 1
         return f"Not started yet: work is planned to begin in {quarters[max(start, i)].span}."
     if status == "complete":
-        return action.done.format(**fmt)
+        return action.done.format_map(words)
     # Progress through the steps as the quarters pass in this action's active spell.
     active = [k for k, c in enumerate(codes) if c in "orf"]
     pos = active.index(i) if i in active else 0
-    step = action.steps[min(2, pos * 3 // max(1, len(active)))].format(**fmt)
+    step = action.steps[min(2, pos * 3 // max(1, len(active)))].format_map(words)
     if status in ("at_risk", "off_track"):
         return f"{step} This is behind plan because {action.risk}; extra support has been agreed."
     return step
@@ -211,11 +216,74 @@ def extend_statuses(statuses: str, extra: int) -> str:
     return statuses + "".join(statuses[-1] if k == 0 else "c" for k in range(extra))
 
 
+def _change(measure: Measure, past: str) -> str:
+    """ "fell by 78%" / "rose by 4%" (``past`` "fell"/"fallen" picks the tense)."""
+    if measure.value is None:
+        return "changed"
+    size = f"{abs(measure.value):.0f}%"
+    down = {"fell": "fell", "fallen": "fallen"}[past]
+    up = {"fell": "rose", "fallen": "risen"}[past]
+    return f"{down if measure.value < 0 else up} by {size}"
+
+
+def plan_facts(frames: Mapping[str, pd.DataFrame]) -> dict[str, str]:
+    """The figures the demo updates quote, computed from this LA's own demo data."""
+    from sendreport import metrics as m
+
+    q4 = Period.parse("2023-24-Q4")
+    workforce, waits = frames["workforce"], frames["service_waits"]
+
+    def count(measure: Measure) -> str:  # quoted words follow the small-number rule too
+        n = int(measure.value or 0)
+        return f"fewer than {DEFAULT_THRESHOLD}" if 0 < n < DEFAULT_THRESHOLD else f"{n:,}"
+
+    def staff(measure: Measure) -> str:  # staff, not children: always shown
+        return f"{int(measure.value or 0):,}"
+
+    over_year = int(m.placement_waits_over_1yr(frames["placement_waits"], q4).value or 0)
+    places = frames["school_places"]["special_school_places"]
+    return {
+        "plans_q4": count(m.ehcp_plans_issued(frames["ehcp_requests"], q4)),
+        "appointed_sep_2023": staff(
+            m.case_officer_appointments(workforce, Period.parse("2023-24-Q2"))
+        ),
+        "appointed": staff(m.case_officer_appointments(workforce, q4)),
+        "in_training": staff(m.case_officers_in_training(workforce, q4)),
+        "trained": staff(m.case_officers_trained(workforce, q4)),
+        "over_year_ceiling": f"{(over_year // 10 + 1) * 10:,}",
+        "slt_change": _change(
+            m.slt_waiting_change_pct(waits, Period.month(2024, 2), baseline=BASELINE), "fell"
+        ),
+        "camhs_change": _change(m.camhs_waiting_change_pct(waits, q4, baseline=BASELINE), "fallen"),
+        "ff_assessments": count(m.families_first_assessments(frames["families_first"], q4)),
+        "ff_children": count(m.families_first_children(frames["families_first"], q4)),
+        "places": f"{int(places.iloc[min(6, len(places) - 1)]):,}",  # September 2024
+    }
+
+
+def council_words(council: DemoCouncil) -> dict[str, str]:
+    """The local names the demo actions use."""
+    plain = council.early_help.lower() == "early help"
+    assessments = "early help assessments" if plain else f"{council.early_help} assessments"
+    return {
+        "area": council.short_name,
+        "place": council.place,
+        "community_trust": council.community_trust,
+        "mental_health_trust": council.mental_health_trust,
+        "camhs_short": council.camhs_short,
+        "early_help": council.early_help,
+        "early_help_head": council.early_help_head,
+        "early_help_assessments": assessments,
+        "early_help_workers": "Early help workers" if plain else f"{council.early_help} workers",
+    }
+
+
 def generate_improvement_plan(
-    code: str, area_name: str, places: int, end: date | None = None
+    code: str, council: DemoCouncil, frames: Mapping[str, pd.DataFrame], end: date | None = None
 ) -> pd.DataFrame:
     """One row per action per quarterly update, in action then quarter order (updates
     after 2024-25-Q4 up to ``end`` when it is later)."""
+    words = {**council_words(council), **plan_facts(frames)}
     quarters = list(UPDATE_QUARTERS)
     while end is not None and quarters[-1].next_quarter().end <= end:
         quarters.append(quarters[-1].next_quarter())
@@ -227,15 +295,15 @@ def generate_improvement_plan(
             rows.append(
                 {
                     "area_id": area_id,
-                    "area_title": AREAS[area_id],
+                    "area_title": AREAS[area_id].format_map(words),
                     "action_id": action.action_id,
-                    "action": action.action.format(area=area_name),
-                    "owner": action.owner,
+                    "action": action.action.format_map(words),
+                    "owner": action.owner.format_map(words),
                     "due_date": action.due,
                     "update_quarter": q.label,
                     "update_date": q.end,
                     "status": STATUS_CODES[action.statuses[i]],
-                    "progress_update": progress_text(action, i, area_name, places, quarters),
+                    "progress_update": progress_text(action, i, words, quarters),
                 }
             )
     frame = pd.DataFrame(rows)

@@ -330,8 +330,8 @@ def ehcna_refusal_pct_cy(
         denominator: requests received in the calendar year decided to assess or not to
             assess (DfE requests_decided_to_assess + requests_decided_not_to_assess), the
             rate sendreport.dfe computes from the release as ehcna_refusal_pct. DfE's own
-            printed request_not_assess_pc divides by all requests received instead
-            (Hertfordshire 2023: 29.2%, against 32.6% of decisions)
+            printed request_not_assess_pc divides by all requests received instead, so it
+            is lower (for one large county in 2023: 29.2%, against 32.6% of decisions)
         period basis: calendar year, by date received (a cohort; the local
             ehcna_refusal_pct counts decisions by the date they were made); decisions as
             known at 31 December (as_at), so the figure never changes after the year ends

@@ -320,15 +320,13 @@ def placement_waits_over_1yr(placement_waits: pd.DataFrame, period: Period) -> M
     )
 
 
-# --- Families First ---------------------------------------------------------------------
+# --- Early help (a Families First programme or the council's own) -----------------------
 def sum_families_first(
     families_first: pd.DataFrame, period: Period, column: str, metric_id: str, label: str
 ) -> Measure:
     rows = families_first.loc[dated_in(families_first["quarter_end"], period)]
     if rows.empty:
-        return count_measure(
-            metric_id, period, None, note="no Families First return for the period"
-        )
+        return count_measure(metric_id, period, None, note="no early help return for the period")
     n = int(rows[column].sum())
     parts = tuple(
         (f"{label} {q}", float(v))
@@ -337,9 +335,9 @@ def sum_families_first(
     return count_measure(metric_id, period, n, components=parts)
 
 
-@metric(title="Families First assessments completed", unit="count", polarity="higher")
+@metric(title="Early help assessments completed", unit="count", polarity="higher")
 def families_first_assessments(families_first: pd.DataFrame, period: Period) -> Measure:
-    """Families First assessments completed in the period.
+    """Early help assessments completed in the period.
 
     Definition:
         numerator: assessments_completed summed over the quarters whose quarter_end falls
@@ -347,7 +345,7 @@ def families_first_assessments(families_first: pd.DataFrame, period: Period) -> 
         denominator: none (a count)
         period basis: the financial-year quarters ending in the period
         exclusions: quarters ending outside the period
-        source: Families First (early help) case system
+        source: the early help case system (families_first)
     """
     return sum_families_first(
         families_first,
@@ -358,9 +356,9 @@ def families_first_assessments(families_first: pd.DataFrame, period: Period) -> 
     )
 
 
-@metric(title="Children covered by Families First assessments", unit="count", polarity="higher")
+@metric(title="Children covered by early help assessments", unit="count", polarity="higher")
 def families_first_children(families_first: pd.DataFrame, period: Period) -> Measure:
-    """Children covered by Families First assessments completed in the period.
+    """Children covered by early help assessments completed in the period.
 
     Definition:
         numerator: children_covered summed over the quarters whose quarter_end falls in
@@ -369,7 +367,7 @@ def families_first_children(families_first: pd.DataFrame, period: Period) -> Mea
         period basis: the financial-year quarters ending in the period
         exclusions: quarters ending outside the period; over several quarters a child
             assessed in two of them is counted twice (distinct only within a quarter)
-        source: Families First (early help) case system
+        source: the early help case system (families_first)
     """
     return sum_families_first(
         families_first, period, "children_covered", "families_first_children", "children"

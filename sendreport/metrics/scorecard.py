@@ -144,11 +144,17 @@ def direction_of_travel(
 
 
 def rag(
-    value: float | None, target: float | None, polarity: str, previous: float | None = None
+    value: float | None,
+    target: float | None,
+    polarity: str,
+    previous: float | None = None,
+    *,
+    amber_band: float = AMBER_BAND,
 ) -> Rag | None:
     """Red, amber or green against ``target`` by the rule in the module docstring.
 
     ``previous`` is the same period a year earlier; improving on it lifts red to amber.
+    ``amber_band`` is the relative band around the target (the council profile may set it).
     """
     if _missing(value) or _missing(target) or polarity not in ("higher", "lower"):
         return None
@@ -157,7 +163,7 @@ def rag(
     on_target = v >= t if polarity == "higher" else v <= t
     if on_target:
         return "green"
-    near = abs(v - t) <= AMBER_BAND * abs(t) + 1e-9
+    near = abs(v - t) <= amber_band * abs(t) + 1e-9
     if near or direction_of_travel(value, previous, polarity) == "improving":
         return "amber"
     return "red"
@@ -235,6 +241,7 @@ def scorecard_row(
     *,
     targets: pd.DataFrame | None = None,
     la_code: str | None = None,
+    amber_band: float = AMBER_BAND,
 ) -> dict[str, Any]:
     """One scorecard row: the figure, last quarter, a year ago, target, RAG and direction."""
     if metric_id not in REGISTRY:
@@ -264,7 +271,9 @@ def scorecard_row(
         "same_quarter_last_year": last_year,
         "target": target[0] if target else None,
         "target_date": target[1] if target else None,
-        "rag": rag(value, target[0] if target else None, polarity, last_year),
+        "rag": rag(
+            value, target[0] if target else None, polarity, last_year, amber_band=amber_band
+        ),
         "direction": direction_of_travel(value, last_year, polarity),
         "note": note,
     }
@@ -280,6 +289,7 @@ def build_scorecard(
     la_code: str | None = None,
     region_code: str | None = None,
     neighbour_codes: Sequence[str] | None = None,
+    amber_band: float = AMBER_BAND,
 ) -> pd.DataFrame:
     """The scorecard for ``period``: one row per metric id, in the order given.
 
@@ -288,7 +298,10 @@ def build_scorecard(
     the tidy DfE frame of :mod:`sendreport.dfe`; when given, the columns
     benchmark_basis, la_published, england, region and statistical_neighbours are added.
     """
-    rows = [scorecard_row(m, frames, period, targets=targets, la_code=la_code) for m in metric_ids]
+    rows = [
+        scorecard_row(m, frames, period, targets=targets, la_code=la_code, amber_band=amber_band)
+        for m in metric_ids
+    ]
     table = pd.DataFrame(rows, columns=list(SCORECARD_COLUMNS))
     if benchmarks is not None:
         extra = pd.DataFrame(

@@ -59,6 +59,12 @@ def demo_build(tmp_path_factory: pytest.TempPathFactory) -> DemoBuild:
     return make_demo_build(tmp_path_factory.mktemp("demo-build"))
 
 
+@pytest.fixture(scope="session")
+def herefordshire_build(tmp_path_factory: pytest.TempPathFactory) -> DemoBuild:
+    """A demo build for Herefordshire (884), shared by the reports and council tests."""
+    return make_demo_build(tmp_path_factory.mktemp("demo-884"), la="884")
+
+
 @pytest.fixture()
 def published(demo_build: DemoBuild, tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
     """A private copy of the published demo build: (out dir, build folder, its hashes)."""

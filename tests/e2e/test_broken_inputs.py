@@ -48,7 +48,7 @@ def _set_cell(column: str, value: str, row: int = 1) -> Callable[[str], str]:
 
 
 def _missing(data: Path) -> None:
-    (data / "workforce.csv").unlink()
+    (data / "ehcp_caseload.csv").unlink()  # required (others are optional, see test_councils)
 
 
 def _empty(data: Path) -> None:
@@ -78,7 +78,7 @@ def _plan_before_request(data: Path) -> None:
 
 
 CASES = {
-    "missing file": (_missing, ["workforce"]),
+    "missing file": (_missing, ["ehcp_caseload"]),
     "empty file": (_empty, ["families_first", "empty"]),
     "wrong file type": (_wrong_type, ["school_places"]),
     "not UTF-8": (_not_utf8, ["improvement_plan", "UTF-8"]),
@@ -149,7 +149,7 @@ def test_validate_command_reports_all_problems_at_once(
     code = main(["validate", "--data", str(data), "--la", "919"])
     err = capsys.readouterr().err
     assert code == 2
-    assert "workforce" in err and "service_waits" in err
+    assert "ehcp_caseload" in err and "service_waits" in err
 
 
 def test_extra_column_is_a_warning_not_a_failure(

@@ -81,7 +81,13 @@ def test_reader_edition_hides_code_and_audit_shows_it(demo_build: DemoBuild) -> 
 def test_manifest_records_inputs_outputs_and_environment(demo_build: DemoBuild) -> None:
     manifest = demo_build.manifest
     assert manifest["period"]["code"] == DEMO_PERIOD
-    assert manifest["la"] == {"code": "919", "name": "Hertfordshire"}
+    assert manifest["la"] == {
+        "code": "919",
+        "name": "Hertfordshire",
+        "council": "Hertfordshire County Council",
+    }
+    assert manifest["demo"] is True and manifest["profile"]["demo"] is True
+    assert "council.toml" in manifest["inputs"]
     inputs = manifest["inputs"]
     assert inputs["ehcp_requests.csv"]["rows"] > 10_000
     assert len(inputs["ehcp_requests.csv"]["sha256"]) == 64

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sendreport.contract import DATASETS
+from sendreport.contract import DATASETS, OPTIONAL_DATASETS, REQUIRED_DATASETS
 from sendreport.exceptions import EXIT_INVALID, InputFileError, ValidationFailed
 from sendreport.load import (
     FileInfo,
@@ -50,14 +50,26 @@ def test_valid_set_loads_typed_per_contract(data_dir: Path) -> None:
 
 
 def test_missing_file_names_expected_files_and_folder(data_dir: Path) -> None:
-    (data_dir / "workforce.csv").unlink()
+    (data_dir / "ehcp_caseload.csv").unlink()
     err = _load_error(data_dir)
     text = str(err)
     assert "missing file" in text
-    assert "workforce.csv, workforce.parquet, workforce.xlsx" in text
+    assert "ehcp_caseload.csv, ehcp_caseload.parquet, ehcp_caseload.xlsx" in text
     assert str(data_dir) in text
-    assert err.rule == "file_present" and err.dataset == "workforce"
+    assert err.rule == "file_present" and err.dataset == "ehcp_caseload"
     assert "how to fix" in text
+
+
+def test_optional_datasets_may_be_absent(data_dir: Path) -> None:
+    """Only the requests and caseload are required; others are listed as absent."""
+    for name in OPTIONAL_DATASETS:
+        (data_dir / f"{name}.csv").unlink()
+    inputs = load_inputs(data_dir)
+    assert sorted(inputs.frames) == sorted(REQUIRED_DATASETS)
+    assert inputs.absent == list(OPTIONAL_DATASETS)
+    write_snapshot(inputs, data_dir / "snapshot")
+    again = load_inputs(data_dir / "snapshot")
+    assert again.absent == list(OPTIONAL_DATASETS)
 
 
 def test_find_dataset_file_refuses_two_files(data_dir: Path) -> None:
@@ -200,14 +212,14 @@ def test_second_la_mixed_in(data_dir: Path, edit_rows) -> None:
 def test_all_file_problems_reported_at_once(data_dir: Path, edit_rows) -> None:
     (data_dir / "workforce.csv").write_bytes(b"")
     edit_rows("ehcp_requests", lambda rows: rows[0].update(received_date="01/04/2021"))
-    (data_dir / "targets.csv").unlink()
+    (data_dir / "ehcp_caseload.csv").unlink()
     with pytest.raises(ValidationFailed) as info:
         load_inputs(data_dir)
     err, text = info.value, str(info.value)
     assert err.exit_code == 2
-    assert {p.dataset for p in err.problems} == {"workforce", "ehcp_requests", "targets"}
+    assert {p.dataset for p in err.problems} == {"workforce", "ehcp_requests", "ehcp_caseload"}
     assert "validation failed: 3 problems" in text
-    assert "workforce.csv is empty" in text and "targets: broke file_present" in text
+    assert "workforce.csv is empty" in text and "ehcp_caseload: broke file_present" in text
     assert "column 'received_date' broke iso_dates (1 row)" in text
 
 
