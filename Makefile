@@ -46,8 +46,9 @@ report: demo-data
 	@build=$$($(BIN)/sendreport build --period $(PERIOD) --la $(LA) --data $(DEMO)) && \
 	  echo "" && echo "Reports for LA $(LA), $(PERIOD), are in $$build" && \
 	  for f in "$$build"/*.html; do r=$$(basename "$$f" .html); \
-	    echo "  $$r.html, $$r.pdf   (audit edition: audit/$$r.html)"; done && \
-	  echo "  figures.json (every figure and the cell that made it), manifest.json, validation/" && \
+	    echo "  $$r.html, $$r.pdf, $$r.docx   (audit edition: audit/$$r.html)"; done && \
+	  echo "  tables.xlsx (every table and chart's data), figures.json (every figure and the" && \
+	  echo "  cell that made it), manifest.json, validation/" && \
 	  echo "Another quarter or LA: make report PERIOD=2024-25-Q2 LA=884 (see README)"
 
 # The scheduled workflow's steps (.ci/quarterly), end to end on demo data: period, demo
