@@ -173,7 +173,7 @@ def ehcp_20wk_pct_inc(requests: pd.DataFrame, period: Period) -> Measure:
     polarity="higher",
 )
 def ehcp_20wk_pct_ex_ytd(requests: pd.DataFrame, period: Period) -> Measure:
-    """ehcp_20wk_pct_ex over the calendar year to the end of the period.
+    """Percentage of new EHC plans within 20 weeks, excluding exceptions, 1 January to period end.
 
     Definition:
         numerator: plans issued from 1 January of the period-end's year to the period

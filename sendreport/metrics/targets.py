@@ -20,6 +20,12 @@ from sendreport.periods import Period
 __all__ = ["register_targets", "scorecard_rating_count"]
 
 
+def _lower_first(title: str) -> str:
+    """``title`` as it reads mid-sentence; acronyms (EHC, SEND, CAMHS) keep their capitals."""
+    first = title.split(" ", 1)[0]
+    return title if first.isupper() or first[1:2].isupper() else title[:1].lower() + title[1:]
+
+
 def _target_metric(metric_id: str) -> Callable[..., Measure]:
     spec = REGISTRY[metric_id]
     target_id = f"{metric_id}_target"
@@ -32,7 +38,7 @@ def _target_metric(metric_id: str) -> Callable[..., Measure]:
         return Measure(target_id, float(value), Period.snapshot(day), spec.unit)
 
     target.__name__ = target.__qualname__ = target_id
-    target.__doc__ = f"""The target for {metric_id} ({spec.title}) that applies at the period end.
+    target.__doc__ = f"""The council's target for {_lower_first(spec.title)}, as it applies at the period end.
 
     Definition:
         numerator: target_value of the targets row for metric_id {metric_id} with the

@@ -62,3 +62,15 @@ def test_docs_metrics_md_is_current() -> None:
     assert CATALOGUE.read_text(encoding="utf-8") == render_catalogue(), (
         f"{CATALOGUE} is stale: run `python -m sendreport.metrics.catalogue`"
     )
+
+
+def test_summaries_are_plain_english() -> None:
+    """The summary line is what parents read under 'How these figures are worked out'
+    (``rep.methodology(brief=True)``): it names the measure in words, never its metric id."""
+    ids = {m for m in REGISTRY if "_" in m}
+    leaks = {
+        m: spec.summary
+        for m, spec in REGISTRY.items()
+        if any(token.strip("().,:;") in ids for token in spec.summary.split())
+    }
+    assert not leaks
