@@ -67,6 +67,14 @@ NOT_REPORTED_WORDS = {
 }
 
 
+def reader_source(source: str) -> str:
+    """A definition's source as parents read it: without the dataset's file name in brackets
+    ("the early help case system (families_first)" reads "the early help case system"), which
+    is for analysts and may be another council's programme name."""
+    found = re.fullmatch(r"(.*?)\s*\(([a-z_]+)\)", source.strip(), flags=re.S)
+    return found.group(1) if found and found.group(2) in DATASETS else source
+
+
 def _display(obj: Any, *, raw: bool = False, metadata: dict | None = None) -> None:
     from IPython.display import display
 
@@ -544,7 +552,7 @@ class ReportContext:
                 spec = REGISTRY.get(metric_id)
                 if spec is None:
                     continue
-                source = spec.definition.get("source", "")
+                source = reader_source(spec.definition.get("source", ""))
                 items.append(
                     f"<li><strong>{html.escape(self.local_title(metric_id))}</strong>: "
                     f"{html.escape(spec.summary.rstrip('.'))}. Source: {html.escape(source)}.</li>"
