@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 
 from sendreport.build import BuildOptions, build
+from sendreport.demo.profiles import BUILT_IN
 from sendreport.periods import Period
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hostile")]
@@ -113,6 +114,11 @@ def hostile_build(tmp_path_factory: pytest.TempPathFactory, server: str) -> Path
     return result.folder
 
 
+# The council's own links come from its profile (council.toml), not from the data: the
+# demo profile's Local Offer is the one link a reader may follow.
+PROFILE_LINKS = {BUILT_IN["919"].local_offer_url.lower()}
+
+
 class _LiveMarkup(HTMLParser):
     """Collects anything in a page that could run, fetch or embed."""
 
@@ -131,7 +137,9 @@ class _LiveMarkup(HTMLParser):
             if name.startswith("on"):
                 self.found.append(f"{tag} {name}=")
             if name in ("src", "href", "data", "action") and not (
-                value.startswith(("data:image/", "#")) or (name == "href" and value == "")
+                value.startswith(("data:image/", "#"))
+                or (name == "href" and value == "")
+                or (tag == "a" and name == "href" and value in PROFILE_LINKS)
             ):
                 self.found.append(f"{tag} {name}={value[:40]}")
 
