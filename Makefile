@@ -8,7 +8,7 @@ LA ?= 919
 DEMO := outputs/demo-data/$(LA)
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: postgres report test lint format bench clean venv install install-dev demo-data quarterly-dry-run browser-deps
+.PHONY: postgres report test test-fast lint format bench clean venv install install-dev demo-data quarterly-dry-run browser-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,7 @@ venv install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 demo-data: $(VENV)/.installed
-	$(BIN)/sendreport demo-data --out $(DEMO) --la $(LA)
+	$(BIN)/sendreport demo-data --out $(DEMO) --la $(LA) --force
 
 report: demo-data
 	@build=$$($(BIN)/sendreport build --period $(PERIOD) --la $(LA) --data $(DEMO)) && \
@@ -90,6 +90,10 @@ test: $(VENV)/.installed-dev postgres browser-deps
 	$(BIN)/ruff check sendreport tests benchmarks
 	$(BIN)/ruff format --check sendreport tests benchmarks
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+# Everything but the end-to-end builds (tests marked slow): for the edit-test loop.
+test-fast: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -n 2 -q -m "not slow"
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check sendreport tests benchmarks

@@ -12,9 +12,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
+import threading
 import time
-from collections.abc import Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,16 +25,27 @@ from typing import Any
 
 from sendreport import manifest as mf
 from sendreport import reference
-from sendreport.exceptions import InputFileError, ParameterError
+from sendreport.assemble import Carried, carry_over
+from sendreport.exceptions import InputFileError, NotebookError, ParameterError, SendReportError
+from sendreport.figures import Figure, dedupe_figures, write_figures
+from sendreport.fingerprint import fingerprint, input_digests
+from sendreport.parameters import check_parameters
 from sendreport.periods import Period
+from sendreport.pool import run_tasks, start_pool, stop_pool
 from sendreport.progress import Progress
-from sendreport.publish import failed_path, keep_failed, make_staging, publish_folder
+from sendreport.publish import (
+    discard,
+    failed_path,
+    keep_failed,
+    make_staging,
+    output_error,
+    publish_folder,
+)
+from sendreport.report import STABLE_ENV, ReportOutcome, ReportTask
 from sendreport.resources import expectations_dir, notebooks_dir
 
 EDITIONS = ("reader", "audit")
 FORMATS = ("html", "pdf", "docx")
-# Environment for kernels and renderers: deterministic hashing and a non-interactive backend.
-STABLE_ENV = {"PYTHONHASHSEED": "0", "MPLBACKEND": "Agg", "SOURCE_DATE_EPOCH": "0"}
 
 
 @dataclass(frozen=True)
@@ -69,25 +83,6 @@ class BuildResult:
             "figures": self.figures,
             "seconds": round(self.seconds, 3),
         }
-
-
-@dataclass(frozen=True)
-class ReportTask:
-    """One notebook for one period: picklable, so it can run in a worker process."""
-
-    report: str
-    notebook: Path
-    staging: Path
-    parameters: dict[str, Any]
-    editions: tuple[str, ...]
-    formats: tuple[str, ...]
-    timeout_s: int
-    title: str
-    la_name: str
-    period_text: str
-    data_as_at: str
-    validation: dict[str, Any]
-    demo: bool = False  # the profile says the data is demo data: every page is marked
 
 
 def report_notebooks(
@@ -192,244 +187,358 @@ def kept_inputs_record(staging: Path) -> dict[str, Any]:
 
 
 def is_up_to_date(folder: Path, key: str) -> bool:
+    """Built with this key, and every output still on disk exactly as recorded."""
     recorded = mf.read_manifest(folder)
-    return bool(recorded) and recorded.get("build_key") == key
+    if not recorded or recorded.get("build_key") != key:
+        return False
+    return not mf.check_outputs(folder, recorded)
 
 
-def build(options: BuildOptions, progress: Progress | None = None) -> list[BuildResult]:
-    progress = progress or Progress(quiet=True)
-    started = time.perf_counter()
+@dataclass(frozen=True)
+class BuildPlan:
+    """Stage 1, plan: what to build, decided by cheap checks (no pandas, no kernel)."""
+
+    options: BuildOptions
+    notebooks: dict[str, Path]
+    code: dict[str, Any]
+    inputs: dict[str, dict[str, Any]]
+    keys: dict[str, str]
+    todo: tuple[Period, ...]
+    up_to_date: tuple[BuildResult, ...]
+
+    def final(self, period: Period) -> Path:
+        return final_folder(self.options.out_dir, self.options.la, period)
+
+
+@dataclass(frozen=True)
+class PeriodRun:
+    """Stage 3's hand-off for one period: its staging folder and its reports' outcomes."""
+
+    period: Period
+    staging: Path
+    outcomes: list[ReportOutcome]
+    seconds: float
+
+
+@dataclass(frozen=True)
+class PreparedInputs:
+    """Stage 2, prepare inputs: validated data as a snapshot every notebook reads."""
+
+    data_end: date
+    validation: dict[str, Any]
+    snapshot: Path
+    benchmarks: Path
+    rows_by_file: dict[str, int]
+    timings: dict[str, float]
+    profile: Any  # the council's profile (sendreport.profile), named for the build's LA
+    absent: tuple[str, ...] = ()  # optional datasets the data folder does not hold
+
+
+def plan(options: BuildOptions) -> BuildPlan:
+    """Check the parameters and decide which periods need building."""
     notebooks, code, inputs = plan_build(options)
     keys = {
         p.label: mf.build_key(inputs, period_parameters(options, p, list(notebooks)), code)
         for p in options.periods
     }
-    todo = [
+    finals = {p.label: final_folder(options.out_dir, options.la, p) for p in options.periods}
+    todo = tuple(
         p
         for p in options.periods
-        if options.force
-        or not is_up_to_date(final_folder(options.out_dir, options.la, p), keys[p.label])
-    ]
-    results = [
-        BuildResult(p.label, final_folder(options.out_dir, options.la, p), "up to date")
+        if options.force or not is_up_to_date(finals[p.label], keys[p.label])
+    )
+    done = tuple(
+        BuildResult(p.label, finals[p.label], "up to date")
         for p in options.periods
         if p not in todo
-    ]
-    for r in results:
+    )
+    return BuildPlan(options, notebooks, code, inputs, keys, todo, done)
+
+
+def build(options: BuildOptions, progress: Progress | None = None) -> list[BuildResult]:
+    """Build every period of ``options`` that is not up to date; one LA, one call."""
+    progress = progress or Progress(quiet=True)
+    started = time.perf_counter()
+    the_plan = plan(options)
+    for r in the_plan.up_to_date:
         progress.say(f"{r.period}: up to date ({r.folder})")
-    if not todo:
-        return results
-
-    from sendreport.execute import check_parameters
-
-    base_params = {"period": todo[0].label, "la": options.la, "data_dir": "", "benchmarks_path": ""}
-    for path in notebooks.values():
-        check_parameters(path, base_params)
-
+    if not the_plan.todo:
+        return list(the_plan.up_to_date)
+    base_params = {"period": the_plan.todo[0].label, "la": options.la}
+    for path in the_plan.notebooks.values():
+        check_parameters(path, {**base_params, "data_dir": "", "benchmarks_path": ""})
     os.environ.update(STABLE_ENV)
-    workers = min(options.jobs, len(todo) * len(notebooks))
-    # Workers start now and import the renderers on the other core while this process
-    # loads and validates the data.
-    pool = start_pool(workers) if workers > 1 else None
-    try:
-        return _build_periods(
-            options, todo, notebooks, code, inputs, keys, results, started, progress, pool
-        )
-    finally:
+    workers = min(options.jobs, len(the_plan.todo) * len(the_plan.notebooks))
+    with interrupt_on_sigterm(), writing_to(options.out_dir):
+        # Workers start now and import the renderers while this process loads the data.
+        pool = start_pool(workers) if workers > 1 else None
+        try:
+            prepared = prepare_inputs(the_plan, progress)
+            runs = run_reports(the_plan, prepared, pool, progress)
+        except BaseException:
+            if pool is not None:
+                stop_pool(pool, now=True)  # a failure or ^C ends the other notebooks too
+            raise
         if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+            stop_pool(pool, now=False)
+        built = [publish_period(the_plan, prepared, run, started, progress) for run in runs]
+    order = {p.label: i for i, p in enumerate(options.periods)}
+    return sorted([*the_plan.up_to_date, *built], key=lambda r: order[r.period])
 
 
-def _build_periods(
-    options: BuildOptions,
-    todo: list[Period],
-    notebooks: dict[str, Path],
-    code: dict[str, Any],
-    inputs: dict[str, Any],
-    keys: dict[str, str],
-    results: list[BuildResult],
-    started: float,
-    progress: Progress,
-    pool: ProcessPoolExecutor | None,
-) -> list[BuildResult]:
-    """Load, validate, run and publish the periods that are not up to date."""
+@contextmanager
+def interrupt_on_sigterm() -> Iterator[None]:
+    """Treat SIGTERM like Ctrl-C while building, so staging folders and workers are
+    cleaned up and nothing half-built is published."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def writing_to(out_dir: Path) -> Iterator[None]:
+    """A folder that cannot be written (read-only, full) is a message, not a traceback."""
+    try:
+        yield
+    except OSError as err:
+        clear = output_error(err, out_dir)
+        if clear is None:
+            raise
+        raise clear from None
+
+
+def prepare_inputs(the_plan: BuildPlan, progress: Progress) -> PreparedInputs:
+    """Stage 2: load, validate (or reuse a passing validation), snapshot, benchmarks."""
+    from sendreport.load import load_inputs
+
+    options = the_plan.options
     timings: dict[str, float] = {}
     stage = time.perf_counter()
-    progress.say(f"loading inputs from {options.data_dir}")
-    from sendreport.load import load_inputs
-
-    loaded = load_inputs(options.data_dir)
-    for warning in loaded.warnings:
-        progress.warn(warning)
-    data_start, data_end = data_range(loaded.frames, options.data_end)
-    check_periods_in_data(
-        todo, data_start, data_end, options.data_dir, data_end_basis(options.data_end)
-    )
-    timings["load_s"] = time.perf_counter() - stage
-
-    stage = time.perf_counter()
-    first_final = final_folder(options.out_dir, options.la, todo[0])
-    validation = _validate(
-        loaded,
-        options,
-        data_end,
-        first_final,
-        validation_key(inputs, code, options, data_end),
-        progress,
-    )
-    timings["validate_s"] = time.perf_counter() - stage
-
-    stage = time.perf_counter()
-    cache = options.out_dir / ".cache"
-    snapshot = write_snapshot_cached(loaded, inputs, cache)
-    benchmarks = write_benchmarks_cached(options.dfe_dir, code.get("dfe", "published"), cache)
-    timings["snapshot_s"] = time.perf_counter() - stage
-
-    profile = loaded.profile.named_for(options.la)
-    la_name = profile.name
-    data_as_at = f"{data_end:%-d %B %Y}"
-    stagings: dict[str, Path] = {}
-    tasks: list[ReportTask] = []
-    for period in todo:
-        final = final_folder(options.out_dir, options.la, period)
-        staging = make_staging(final)
-        stagings[period.label] = staging
-        (staging / "validation").mkdir()
-        if options.keep_inputs:
-            shutil.copytree(snapshot, staging / KEPT_INPUTS)
-        (staging / "validation" / "summary.json").write_text(
-            json.dumps(validation, indent=2, sort_keys=True) + "\n"
-        )
-        for report, path in notebooks.items():
-            tasks.append(
-                ReportTask(
-                    report=report,
-                    notebook=path,
-                    staging=staging,
-                    parameters={
-                        "period": period.label,
-                        "la": options.la,
-                        "data_dir": str(snapshot),
-                        "benchmarks_path": str(benchmarks),
-                    },
-                    editions=options.editions,
-                    formats=options.formats,
-                    timeout_s=options.timeout_s,
-                    title=notebook_title(path),
-                    la_name=la_name,
-                    period_text=period.describe(),
-                    data_as_at=data_as_at,
-                    validation=validation,
-                    demo=profile.demo,
-                )
-            )
-
-    stage = time.perf_counter()
-    try:
-        outcomes = run_tasks(tasks, pool=pool, progress=progress)
-    except BaseException as err:
-        from sendreport.exceptions import NotebookError
-
-        for period in todo:
-            staging = stagings[period.label]
-            final = final_folder(options.out_dir, options.la, period)
-            kept = keep_failed(staging, final)
-            # The message should point at where the partial notebook now lives.
-            if (
-                isinstance(err, NotebookError)
-                and err.kept_at
-                and err.kept_at.startswith(str(staging))
-            ):
-                err.kept_at = str(kept) + err.kept_at[len(str(staging)) :]
-            progress.say(f"{period.label}: build failed; partial results kept in {kept}")
-        raise
-    timings["reports_s"] = time.perf_counter() - stage
-
-    from sendreport.figures import Figure, dedupe_figures, write_figures
-
-    rows_by_file = {Path(info.path).name: info.rows for info in loaded.files.values()}
-
-    for period in todo:
-        staging = stagings[period.label]
-        final = final_folder(options.out_dir, options.la, period)
-        mine = [o for o in outcomes if o["staging"] == str(staging)]
-        figures = dedupe_figures(Figure(**f) for o in mine for f in o["figures"])
-        write_figures(figures, staging / "figures.json")
-        write_build_spreadsheet(staging, mine, tasks, period)
-        params = period_parameters(options, period, list(notebooks))
-        manifest = {
-            "build_key": keys[period.label],
-            "parameters": {
-                **params,
-                "data_dir": str(options.data_dir.resolve()),
-                "dfe_dir": str(options.dfe_dir.resolve()) if options.dfe_dir else None,
-                "notebooks_dir": str(options.notebooks_dir.resolve())
-                if options.notebooks_dir
-                else None,
-            },
-            "period": {
-                "code": period.label,
-                "start": period.start.isoformat(),
-                "end": period.end.isoformat(),
-                "basis": period.basis.value,
-            },
-            "la": {"code": options.la, "name": profile.short_name, "council": la_name},
-            "demo": profile.demo,
-            "profile": profile.to_json(),
-            "datasets_absent": list(loaded.absent),
-            "data_as_at": data_end.isoformat(),
-            **kept_inputs_record(staging),
-            "inputs": {
-                name: {**info, "rows": rows_by_file.get(name)} for name, info in inputs.items()
-            },
-            "code": code,
-            "validation": validation,
-            "environment": mf.environment(),
-            "git": mf.git_state(),
-            "outputs": mf.output_hashes(staging),
-            "timings": {
-                **{k: round(v, 3) for k, v in timings.items()},
-                "notebooks": {o["report"]: o["timings"] for o in mine},
-                "total_s": round(time.perf_counter() - started, 3),
-            },
-        }
-        mf.write_manifest(staging, manifest)
-        publish_folder(staging, final)
-        progress.say(f"{period.label}: published {final}")
-        results.append(
-            BuildResult(
-                period.label,
-                final,
-                "built",
-                len(figures),
-                time.perf_counter() - started,
-                manifest["timings"],
-            )
-        )
-    order = {p.label: i for i, p in enumerate(options.periods)}
-    return sorted(results, key=lambda r: order[r.period])
-
-
-def prepare_notebook_inputs(options: BuildOptions, progress: Progress) -> dict[str, str]:
-    """Load, validate and snapshot the inputs for one period as a build does; the data
-    parameters a report notebook takes (used by ``sendreport open``)."""
-    from sendreport.load import load_inputs
-
-    _, code, inputs = plan_build(options)
     progress.say(f"loading inputs from {options.data_dir}")
     loaded = load_inputs(options.data_dir)
     for warning in loaded.warnings:
         progress.warn(warning)
     data_start, data_end = data_range(loaded.frames, options.data_end)
     basis = data_end_basis(options.data_end)
-    check_periods_in_data(options.periods, data_start, data_end, options.data_dir, basis)
-    first_final = final_folder(options.out_dir, options.la, options.periods[0])
-    key = validation_key(inputs, code, options, data_end)
-    _validate(loaded, options, data_end, first_final, key, progress)
+    check_periods_in_data(the_plan.todo, data_start, data_end, options.data_dir, basis)
+    timings["load_s"] = time.perf_counter() - stage
+
+    stage = time.perf_counter()
+    key = validation_key(the_plan.inputs, the_plan.code, options, data_end)
+    first_final = the_plan.final(the_plan.todo[0])
+    validation = _validate(loaded, options, data_end, first_final, key, progress)
+    timings["validate_s"] = time.perf_counter() - stage
+
+    stage = time.perf_counter()
     cache = options.out_dir / ".cache"
-    snapshot = write_snapshot_cached(loaded, inputs, cache)
-    benchmarks = write_benchmarks_cached(options.dfe_dir, code.get("dfe", "published"), cache)
-    return {"data_dir": str(snapshot), "benchmarks_path": str(benchmarks)}
+    snapshot = write_snapshot_cached(loaded, the_plan.inputs, cache)
+    benchmarks = write_benchmarks_cached(
+        options.dfe_dir, the_plan.code.get("dfe", "published"), cache
+    )
+    timings["snapshot_s"] = time.perf_counter() - stage
+    rows_by_file = {Path(info.path).name: info.rows for info in loaded.files.values()}
+    profile = loaded.profile.named_for(options.la)
+    return PreparedInputs(
+        data_end,
+        validation,
+        snapshot,
+        benchmarks,
+        rows_by_file,
+        timings,
+        profile,
+        tuple(loaded.absent),
+    )
+
+
+def report_tasks(
+    the_plan: BuildPlan, prepared: PreparedInputs, period: Period, staging: Path
+) -> list[ReportTask]:
+    """One picklable task per notebook for ``period``, writing into ``staging``."""
+    options = the_plan.options
+    common = {
+        "staging": staging,
+        "editions": options.editions,
+        "formats": options.formats,
+        "timeout_s": options.timeout_s,
+        "la_name": prepared.profile.name,
+        "demo": prepared.profile.demo,
+        "period_text": period.describe(),
+        "data_as_at": f"{prepared.data_end:%-d %B %Y}",
+        "validation": prepared.validation,
+    }
+    parameters = {
+        "period": period.label,
+        "la": options.la,
+        "data_dir": str(prepared.snapshot),
+        "benchmarks_path": str(prepared.benchmarks),
+    }
+    return [
+        ReportTask(
+            report=report,
+            notebook=path,
+            parameters=parameters,
+            title=notebook_title(path),
+            **common,
+        )
+        for report, path in the_plan.notebooks.items()
+    ]
+
+
+def run_reports(
+    the_plan: BuildPlan,
+    prepared: PreparedInputs,
+    pool: ProcessPoolExecutor | None,
+    progress: Progress,
+) -> list[PeriodRun]:
+    """Stage 3: run every report of every period in staging folders.
+
+    A failed report keeps every period's staging folder as ``<period>.failed`` and raises its
+    error here, in the parent process; an interruption removes the staging folders.
+    """
+    stagings = {p.label: make_staging(the_plan.final(p)) for p in the_plan.todo}
+    tasks: list[ReportTask] = []
+    for period in the_plan.todo:
+        staging = stagings[period.label]
+        (staging / "validation").mkdir()
+        if the_plan.options.keep_inputs:
+            shutil.copytree(prepared.snapshot, staging / KEPT_INPUTS)
+        (staging / "validation" / "summary.json").write_text(
+            json.dumps(prepared.validation, indent=2, sort_keys=True) + "\n"
+        )
+        tasks += report_tasks(the_plan, prepared, period, staging)
+    stage = time.perf_counter()
+    try:
+        outcomes = run_tasks(tasks, pool=pool, say=progress.say)
+    except BaseException:  # interrupted: stop the workers before removing their folders
+        if pool is not None:
+            stop_pool(pool, now=True)
+        for staging in stagings.values():
+            discard(staging)
+        raise
+    failed = next((o for o in outcomes if not o.ok), None)
+    if failed is not None:
+        raise keep_failed_periods(the_plan, stagings, failed, progress)
+    seconds = time.perf_counter() - stage
+    return [
+        PeriodRun(p, stagings[p.label], [o for o in outcomes if o.period == p.label], seconds)
+        for p in the_plan.todo
+    ]
+
+
+def keep_failed_periods(
+    the_plan: BuildPlan, stagings: dict[str, Path], failed: ReportOutcome, progress: Progress
+) -> SendReportError:
+    """Move every period's staging folder to ``<period>.failed``; return the error to raise,
+    pointing at where the partial notebook now lives."""
+    err = failed.error
+    assert err is not None
+    for period in the_plan.todo:
+        staging = stagings[period.label]
+        kept = keep_failed(staging, the_plan.final(period))
+        kept_at = getattr(err, "kept_at", None)
+        if isinstance(err, NotebookError) and kept_at and kept_at.startswith(str(staging)):
+            err.kept_at = str(kept) + kept_at[len(str(staging)) :]
+        progress.say(f"{period.label}: build failed; partial results kept in {kept}")
+    return err
+
+
+def publish_period(
+    the_plan: BuildPlan,
+    prepared: PreparedInputs,
+    run: PeriodRun,
+    started: float,
+    progress: Progress,
+) -> BuildResult:
+    """Stages 4 and 5: assemble figures and manifest in staging, then publish it.
+
+    Reports published earlier but not built now (a ``--report`` rebuild) are carried over
+    from the published folder, so a narrower rebuild never drops a report.
+    """
+    label, final = run.period.label, the_plan.final(run.period)
+    carried = carry_over(final, run.staging, [o.report for o in run.outcomes])
+    if carried.reports:
+        progress.say(f"{label}: kept {', '.join(carried.reports)} from the published build")
+    figures = dedupe_figures(
+        [Figure(**f) for o in run.outcomes for f in o.figures] + carried.figures
+    )
+    write_figures(figures, run.staging / "figures.json")
+    write_build_spreadsheet(run.staging, run.outcomes, the_plan, run.period, prepared.profile.name)
+    manifest = assemble_manifest(the_plan, prepared, run, carried, started)
+    mf.write_manifest(run.staging, manifest)
+    publish_folder(run.staging, final)
+    progress.say(f"{label}: published {final}")
+    seconds = time.perf_counter() - started
+    return BuildResult(label, final, "built", len(figures), seconds, manifest["timings"])
+
+
+def assemble_manifest(
+    the_plan: BuildPlan,
+    prepared: PreparedInputs,
+    run: PeriodRun,
+    carried: Carried,
+    started: float,
+) -> dict[str, Any]:
+    """Stage 4: the manifest for one period's staging folder (see :mod:`manifest`)."""
+    options = the_plan.options
+    reports = sorted({*the_plan.notebooks, *carried.reports})
+    parameters = {
+        **period_parameters(options, run.period, list(the_plan.notebooks)),
+        "reports": reports,
+        "data_dir": str(options.data_dir.resolve()),
+        "dfe_dir": str(options.dfe_dir.resolve()) if options.dfe_dir else None,
+        "notebooks_dir": str(options.notebooks_dir.resolve()) if options.notebooks_dir else None,
+    }
+    inputs = {
+        name: {**info, "rows": prepared.rows_by_file.get(name)}
+        for name, info in the_plan.inputs.items()
+    }
+    timings = {
+        **{k: round(v, 3) for k, v in prepared.timings.items()},
+        "reports_s": round(run.seconds, 3),
+        "notebooks": {**carried.timings, **{o.report: o.timings for o in run.outcomes}},
+        "total_s": round(time.perf_counter() - started, 3),
+    }
+    manifest = mf.build_manifest(
+        key=the_plan.keys[run.period.label],
+        parameters=parameters,
+        period=run.period,
+        la={
+            "code": options.la,
+            "name": prepared.profile.short_name,
+            "council": prepared.profile.name,
+        },
+        data_end=prepared.data_end,
+        inputs=inputs,
+        code=the_plan.code,
+        validation=prepared.validation,
+        folder=run.staging,
+        timings=timings,
+    )
+    manifest.update(kept_inputs_record(run.staging))
+    manifest["demo"] = prepared.profile.demo
+    manifest["profile"] = prepared.profile.to_json()
+    manifest["datasets_absent"] = list(prepared.absent)
+    if carried.reports:
+        manifest["carried_over"] = carried.provenance
+    return manifest
+
+
+def prepare_notebook_inputs(options: BuildOptions, progress: Progress) -> dict[str, str]:
+    """Load, validate and snapshot the inputs for one period as a build does; the data
+    parameters a report notebook takes (used by ``sendreport open``)."""
+    notebooks, code, inputs = plan_build(options)
+    the_plan = BuildPlan(options, notebooks, code, inputs, {}, tuple(options.periods), ())
+    prepared = prepare_inputs(the_plan, progress)
+    return {"data_dir": str(prepared.snapshot), "benchmarks_path": str(prepared.benchmarks)}
 
 
 # Month-end series a report charts back from its quarter: a quarter before any of them began
@@ -438,23 +547,26 @@ MONTHLY_SERIES = ("ehcp_caseload", "service_waits", "placement_waits", "workforc
 
 
 def write_build_spreadsheet(
-    staging: Path, outcomes: list[dict[str, Any]], tasks: list[ReportTask], period: Period
+    staging: Path,
+    outcomes: list[ReportOutcome],
+    the_plan: BuildPlan,
+    period: Period,
+    la_name: str,
 ) -> None:
-    """tables.xlsx: every reader table and chart's data of this period's reports (none when
-    the reports built have no tables)."""
+    """tables.xlsx: every reader table and chart's data of this period's reports built now
+    (none when they have no tables)."""
     from sendreport.spreadsheet import SPREADSHEET_NAME, write_spreadsheet
 
-    mine = [t for t in tasks if t.staging == staging]
-    tables = [table for o in outcomes for table in o.get("tables", [])]
-    if not mine or not tables:  # e.g. a newsletter-only build: nothing to tabulate
+    tables = [table for o in outcomes for table in o.tables]
+    if not outcomes or not tables:  # e.g. a newsletter-only build: nothing to tabulate
         return
     write_spreadsheet(
         staging / SPREADSHEET_NAME,
         tables,
-        la_name=mine[0].la_name,
-        period_text=mine[0].period_text,
+        la_name=la_name,
+        period_text=period.describe(),
         period_end=period.end,
-        report_titles={t.report: t.title for t in mine},
+        report_titles={r: notebook_title(p) for r, p in the_plan.notebooks.items()},
     )
 
 
@@ -522,18 +634,17 @@ def validation_key(
 ) -> str:
     """What a validation result depends on: the input bytes, the suites, the parameters,
     the package code and the Great Expectations version."""
-    import hashlib
     from importlib import metadata
 
     payload = {
-        "inputs": {k: v["sha256"] for k, v in inputs.items()},
+        "inputs": input_digests(inputs),
         "suites": code["suites"],
         "package": code["package"],
         "la": options.la,
         "data_end": data_end.isoformat(),
         "great_expectations": metadata.version("great-expectations"),
     }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:24]
+    return fingerprint(payload, 24)
 
 
 def _validate(
@@ -575,14 +686,9 @@ def _validate(
 
 def write_snapshot_cached(loaded: Any, inputs: dict[str, Any], cache: Path) -> Path:
     """Validated inputs as Parquet, keyed by the input digest and shared by every notebook."""
-    import hashlib
-
     from sendreport.load import write_snapshot
 
-    keyed = {k: v["sha256"] for k, v in inputs.items()}
-    # A database's rows are not a file in the folder: key the snapshot by what was read.
-    keyed |= {f"database:{k}": v.sha256 for k, v in loaded.files.items() if v.format == "database"}
-    digest = hashlib.sha256(json.dumps(keyed, sort_keys=True).encode()).hexdigest()[:16]
+    digest = fingerprint(input_digests(inputs), 16)
     target = cache / "snapshots" / digest
     if target.is_dir():
         return target.resolve()
@@ -610,152 +716,3 @@ def write_benchmarks_cached(dfe_dir: Path | None, digest: str, cache: Path) -> P
     tidy.to_parquet(tmp, index=False)
     os.replace(tmp, target)
     return target.resolve()
-
-
-def warm_worker() -> None:
-    """Pool initializer: import papermill, nbconvert and WeasyPrint and compile the report
-    templates once per worker, before the first task arrives."""
-    os.environ.update(STABLE_ENV)
-    import papermill  # noqa: F401
-    import weasyprint  # noqa: F401
-    from nbformat.v4 import new_notebook
-
-    from sendreport.render import render_body
-
-    for edition in ("reader", "audit"):
-        render_body(new_notebook(), edition)
-
-
-def start_pool(workers: int) -> ProcessPoolExecutor:
-    import multiprocessing
-
-    # fork: workers inherit what this process has imported; no thread has started yet.
-    context = multiprocessing.get_context("fork")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm_worker)
-
-
-def run_tasks(
-    tasks: list[ReportTask], *, pool: ProcessPoolExecutor | None, progress: Progress
-) -> list[dict[str, Any]]:
-    """Run report tasks in the pool (or here, without one); stop at the first failure."""
-    if pool is None:
-        outcomes = []
-        for task in tasks:
-            progress.say(f"{task.parameters['period']} {task.report}: executing and rendering")
-            outcomes.append(run_report(task))
-        return outcomes
-    outcomes = []
-    futures: dict[Future, ReportTask] = {pool.submit(run_report, task): task for task in tasks}
-    progress.say(f"running {len(tasks)} report notebook(s) in parallel")
-    pending = set(futures)
-    while pending:
-        done, pending = wait(pending, return_when=FIRST_COMPLETED)
-        for future in done:
-            task = futures[future]
-            error = future.exception()
-            if error is not None:
-                for other in pending:
-                    other.cancel()
-                raise error
-            outcomes.append(future.result())
-            progress.say(f"{task.parameters['period']} {task.report}: done")
-    outcomes.sort(key=lambda o: (o["staging"], o["report"]))
-    return outcomes
-
-
-def run_report(task: ReportTask) -> dict[str, Any]:
-    """Execute one notebook and render its editions into the staging folder."""
-    import nbformat
-
-    from sendreport.execute import execute_notebook, normalise_notebook
-    from sendreport.figures import collect_figures, dedupe_figures
-    from sendreport.render import (
-        figure_register_html,
-        render_body,
-        render_page,
-        validation_summary_html,
-        write_pdf,
-    )
-
-    os.environ.update(STABLE_ENV)
-    audit_dir = task.staging / "audit"
-    audit_dir.mkdir(exist_ok=True)
-    executed = audit_dir / f"{task.report}.ipynb"
-    timings: dict[str, Any] = {}
-    timings["execute_s"] = round(
-        execute_notebook(
-            task.notebook, executed, task.parameters, timeout_s=task.timeout_s, cwd=task.staging
-        ),
-        3,
-    )
-    stage = time.perf_counter()
-    nb = nbformat.read(str(executed), as_version=4)
-    timings["cells"] = normalise_notebook(nb).get("cells", [])
-    _relativise_parameters(nb, task)
-    nbformat.write(nb, str(executed))
-    figures = [f.to_json() for f in dedupe_figures(collect_figures(nb))]
-    from sendreport.tables import collect_tables
-
-    page_args = {
-        "title": task.title,
-        "la_name": task.la_name,
-        "period_text": task.period_text,
-        "data_as_at": task.data_as_at,
-        "demo": task.demo,
-    }
-    reader_html = render_page(render_body(nb, "reader"), edition="reader", **page_args)
-    if "html" in task.formats and "reader" in task.editions:
-        (task.staging / f"{task.report}.html").write_text(reader_html, encoding="utf-8")
-    if "audit" in task.editions:
-        audit_html = render_page(
-            render_body(nb, "audit"),
-            edition="audit",
-            appendix=[
-                figure_register_html(figures, task.report),
-                validation_summary_html(task.validation),
-            ],
-            **page_args,
-        )
-        (audit_dir / f"{task.report}.html").write_text(audit_html, encoding="utf-8")
-    timings["render_html_s"] = round(time.perf_counter() - stage, 3)
-    if "pdf" in task.formats:
-        stage = time.perf_counter()
-        write_pdf(reader_html, task.staging / f"{task.report}.pdf")
-        timings["render_pdf_s"] = round(time.perf_counter() - stage, 3)
-    if "docx" in task.formats and "reader" in task.editions:
-        stage = time.perf_counter()
-        write_word_edition(reader_html, task)
-        timings["render_docx_s"] = round(time.perf_counter() - stage, 3)
-    return {
-        "report": task.report,
-        "staging": str(task.staging),
-        "figures": figures,
-        "tables": collect_tables(nb),
-        "timings": timings,
-    }
-
-
-def write_word_edition(reader_html: str, task: ReportTask) -> None:
-    """The reader edition as a Word document for committee papers."""
-    from sendreport.word import write_docx
-
-    write_docx(
-        reader_html,
-        task.staging / f"{task.report}.docx",
-        title=f"{task.title} – {task.la_name}, {task.period_text}",
-        author=task.la_name,
-        running=f"{task.title} · {task.la_name} · {task.period_text}",
-    )
-
-
-def _relativise_parameters(nb: Any, task: ReportTask) -> None:
-    """Injected absolute paths differ per machine and run; record them as stable names so
-    the executed notebook is byte-identical across builds (the manifest keeps the paths)."""
-    for cell in nb.cells:
-        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
-            cell.id = "injected-parameters"  # papermill draws a random id
-            source = cell.source
-            source = source.replace(task.parameters["data_dir"], "validated-snapshot")
-            source = source.replace(task.parameters["benchmarks_path"], "benchmarks.parquet")
-            cell.source = source
-    nb.metadata.get("papermill", {}).clear()

@@ -184,6 +184,9 @@ def make_parser() -> argparse.ArgumentParser:
     d.add_argument("--jobs", type=_positive_int, default=min(os.cpu_count() or 1, 4))
     d.add_argument("--seed", type=int, default=None)
     d.add_argument(
+        "--force", action="store_true", help="write into a folder that already holds files"
+    )
+    d.add_argument(
         "--dfe", type=Path, default=None, help="calibrate to this DfE release folder (any LA in it)"
     )
     d.add_argument(
@@ -390,11 +393,15 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     from sendreport.build import check_la
     from sendreport.demo import check_until, default_until, write_demo
     from sendreport.many import select_las
+    from sendreport.publish import refuse_non_empty
 
     selection = select_las(args.la)
     if selection.many:
+        for code in selection.codes:
+            refuse_non_empty(args.out / code, force=args.force, what="demo datasets")
         return _demo_data_many(args, selection.codes)
     check_la(args.la)
+    refuse_non_empty(args.out, force=args.force, what="demo datasets")
     until = check_until(args.until or default_until())
     kwargs = {"la_code": args.la, "dfe_dir": args.dfe, "until": until}
     if args.seed is not None:

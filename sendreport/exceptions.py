@@ -37,6 +37,21 @@ class SendReportError(Exception):
             text += f"\n  how to fix: {self.hint}"
         return text
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickle rebuilds an exception as ``cls(*args)``, which fails for subclasses whose
+        # evidence is keyword-only; rebuild from the instance state instead, so an error
+        # raised in a worker process reaches the user intact (never BrokenProcessPool).
+        return (_restore_error, (type(self), self.args, self.__dict__.copy()))
+
+
+def _restore_error(
+    cls: type[SendReportError], args: tuple[Any, ...], state: dict[str, Any]
+) -> SendReportError:
+    err = cls.__new__(cls, *args)
+    err.args = args
+    err.__dict__.update(state)
+    return err
+
 
 class ParameterError(SendReportError):
     """A command-line or notebook parameter that is malformed or out of range."""
@@ -275,10 +290,14 @@ def _rebuild_notebook_error(
 
 
 class NotebookTimeout(NotebookError):
+    """A cell ran longer than ``--timeout`` allows."""
+
     reason = "notebook_timeout"
 
 
 class KernelDied(NotebookError):
+    """The kernel process died (out of memory, ``os._exit``, a crash in native code)."""
+
     reason = "kernel_died"
 
 
@@ -324,3 +343,21 @@ class NotApproved(SendReportError):
 
 def _rebuild_not_approved(message: str, problems: list[str], hint: str | None) -> NotApproved:
     return NotApproved(message, problems=problems, hint=hint)
+
+
+class NotebookIncomplete(NotebookError):
+    """A notebook stopped before its last cell without raising (``sys.exit()``, ``exit()``)."""
+
+    reason = "notebook_incomplete"
+
+
+class OutputFolderError(SendReportError):
+    """The output folder cannot be written (read-only, full, not a folder) or would
+    overwrite files the user did not ask to replace."""
+
+    exit_code = EXIT_INVALID
+    reason = "output_folder"
+
+    def __init__(self, message: str, *, path: str, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.path = path

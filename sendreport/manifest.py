@@ -7,16 +7,18 @@ notebooks, suites, templates and package code) decides whether a build is up to 
 
 from __future__ import annotations
 
-import hashlib
 import json
+import os
 import platform
 import subprocess
-from collections.abc import Iterable
+from datetime import date
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from sendreport import __version__
+from sendreport.fingerprint import digest_files, fingerprint, input_digests, sha256_file
+from sendreport.periods import Period
 from sendreport.resources import PACKAGE_DIR, REPO_ROOT
 
 MANIFEST = "manifest.json"
@@ -34,24 +36,6 @@ KEY_PACKAGES = (
     "seaborn",
     "weasyprint",
 )
-
-
-def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while block := handle.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def digest_files(paths: Iterable[Path], root: Path) -> str:
-    """One digest over many files, keyed by their paths relative to ``root``."""
-    digest = hashlib.sha256()
-    for path in sorted(paths):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(b"\0")
-        digest.update(sha256_file(path).encode())
-    return digest.hexdigest()
 
 
 def code_digest(notebooks_dir: Path, suites_dir: Path) -> dict[str, str]:
@@ -82,12 +66,8 @@ def input_files(data_dir: Path) -> dict[str, dict[str, Any]]:
 def build_key(
     inputs: dict[str, dict[str, Any]], parameters: dict[str, Any], code: dict[str, str]
 ) -> str:
-    payload = {
-        "inputs": {k: v["sha256"] for k, v in inputs.items()},
-        "parameters": parameters,
-        "code": code,
-    }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    """Whether a published build is up to date: inputs, parameters and code."""
+    return fingerprint({"inputs": input_digests(inputs), "parameters": parameters, "code": code})
 
 
 def git_state() -> dict[str, Any]:
@@ -134,15 +114,62 @@ def environment() -> dict[str, Any]:
 
 
 def output_hashes(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file in a build folder except the manifest itself."""
     return {
         str(p.relative_to(folder)): sha256_file(p)
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != MANIFEST
+        if p.is_file() and str(p.relative_to(folder)) != MANIFEST
     }
 
 
+def build_manifest(
+    *,
+    key: str,
+    parameters: dict[str, Any],
+    period: Period,
+    la: dict[str, Any],
+    data_end: date,
+    inputs: dict[str, dict[str, Any]],
+    code: dict[str, Any],
+    validation: dict[str, Any],
+    folder: Path,
+    timings: dict[str, Any],
+) -> dict[str, Any]:
+    """The record of one period's build, its outputs hashed from ``folder`` as they are."""
+    return {
+        "build_key": key,
+        "parameters": parameters,
+        "period": {
+            "code": period.label,
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "basis": period.basis.value,
+        },
+        "la": la,
+        "data_as_at": data_end.isoformat(),
+        "inputs": inputs,
+        "code": code,
+        "validation": validation,
+        "environment": environment(),
+        "git": git_state(),
+        "outputs": output_hashes(folder),
+        "timings": timings,
+    }
+
+
+def seal(manifest: dict[str, Any]) -> str:
+    """A digest of the manifest's own content (everything but the seal): an edited
+    manifest no longer matches its seal."""
+    return fingerprint({k: v for k, v in manifest.items() if k != "seal"})
+
+
 def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    """Write ``manifest.json`` sealed, byte-stable, with the usual file mode."""
+    sealed = {**manifest, "seal": seal(manifest)}
+    path = folder / MANIFEST
+    tmp = path.with_name(f".{MANIFEST}.{os.getpid()}")
+    tmp.write_text(json.dumps(sealed, indent=2, sort_keys=True) + "\n")
+    os.replace(tmp, path)
 
 
 def read_manifest(folder: Path) -> dict[str, Any] | None:
@@ -153,3 +180,46 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
         return json.loads(path.read_text())
     except (OSError, ValueError):
         return None
+
+
+# Files a build folder may gain after the build without changing it: the sign-off record
+# (sendreport.approve.APPROVAL), which covers the build rather than being part of it.
+SIDECARS = frozenset({"approval.json"})
+
+
+def check_outputs(folder: Path, manifest: dict[str, Any]) -> list[str]:
+    """Differences between a build folder on disk and its manifest: an edited manifest,
+    recorded files missing or changed, and files the build did not write."""
+    problems = []
+    if manifest.get("seal") != seal(manifest):
+        problems.append(f"{MANIFEST}: edited since the build (its seal does not match)")
+    recorded = manifest.get("outputs", {})
+    present = output_hashes(folder) if folder.is_dir() else {}
+    present = {k: v for k, v in present.items() if k not in SIDECARS or k in recorded}
+    for name in sorted(recorded.keys() | present.keys()):
+        if name not in present:
+            problems.append(f"file {name}: missing from the build folder")
+        elif name not in recorded:
+            problems.append(f"file {name}: not written by the build (added since)")
+        elif present[name] != recorded[name]:
+            problems.append(f"file {name}: changed since the build (hash differs)")
+    return problems
+
+
+__all__ = [
+    "MANIFEST",
+    "SIDECARS",
+    "build_key",
+    "build_manifest",
+    "check_outputs",
+    "code_digest",
+    "digest_files",
+    "environment",
+    "git_state",
+    "input_files",
+    "output_hashes",
+    "read_manifest",
+    "seal",
+    "sha256_file",
+    "write_manifest",
+]

@@ -464,7 +464,10 @@ def validate_inputs(
         if errors:
             if results_dir is not None:
                 # GX Data Docs sites need an absolute folder; users pass relative ones.
-                _write_results(context, Path(results_dir).resolve(), results, parameters)
+                try:
+                    _write_results(context, Path(results_dir).resolve(), results, parameters)
+                except OSError:  # a read-only or full folder must not hide the problems
+                    results_dir = None
             raise ValidationFailed(
                 problems,
                 results_dir=str(results_dir) if results_dir is not None else None,

@@ -14,10 +14,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from sendreport.build import KEPT_INPUTS
+from sendreport.build import KEPT_INPUTS, BuildOptions, build
 from sendreport.exceptions import InputFileError, VerificationMismatch
 from sendreport.figures import read_figures
-from sendreport.manifest import read_manifest, sha256_file
+from sendreport.fingerprint import sha256_file
+from sendreport.manifest import check_outputs, read_manifest
+from sendreport.periods import Period
 from sendreport.progress import Progress
 
 FigureKey = tuple[str, str, str, str, str]
@@ -94,12 +96,9 @@ def choose_inputs(folder: Path, manifest: dict[str, Any], data_dir: Path | None)
 def verify_build(
     folder: Path, progress: Progress | None = None, *, data_dir: Path | None = None
 ) -> dict[str, Any]:
-    """Rebuild from the manifest and compare; raise :class:`VerificationMismatch` on any
-    difference. Inputs come from ``data_dir``, the build's kept inputs or the recorded
-    folder (:func:`choose_inputs`)."""
-    from sendreport.build import BuildOptions, build
-    from sendreport.periods import Period
-
+    """Check the folder against its manifest, rebuild from the recorded inputs and compare;
+    raise :class:`VerificationMismatch` on any difference. Inputs come from ``data_dir``,
+    the build's kept inputs or the recorded folder (:func:`choose_inputs`)."""
     progress = progress or Progress(quiet=True)
     folder = Path(folder)
     manifest = read_manifest(folder)
@@ -109,57 +108,68 @@ def verify_build(
             path=str(folder),
             hint="pass a build folder written by `sendreport build` (outputs/<la>/<period>)",
         )
+    # The folder against its own record first: an edited manifest, added, changed or
+    # missing files fail at once, with no need to re-execute anything.
+    differences = check_outputs(folder, manifest)
+    if differences:
+        raise VerificationMismatch(differences)
     source = choose_inputs(folder, manifest, data_dir)
     kept = source == folder / KEPT_INPUTS
     inputs_changed = [] if kept else changed_inputs(manifest, source)
-    params = manifest["parameters"]
+    if any(c.endswith(": missing") for c in inputs_changed):
+        raise VerificationMismatch(
+            ["cannot re-execute: recorded input files are missing"],
+            inputs_changed=inputs_changed,
+        )
     scratch = Path(tempfile.mkdtemp(prefix="sendreport-verify-"))
     try:
-        if inputs_changed and any(c.endswith(": missing") for c in inputs_changed):
-            raise VerificationMismatch(
-                ["cannot re-execute: recorded input files are missing"],
-                inputs_changed=inputs_changed,
-            )
+        params = manifest["parameters"]
         progress.say(f"re-executing {params['period']} for LA {params['la']} from {source}")
-        options = BuildOptions(
-            periods=(Period.parse(params["period"]),),
-            la=params["la"],
-            data_dir=source,
-            out_dir=scratch,
-            editions=tuple(params["editions"]),
-            formats=tuple(params["formats"]),
-            dfe_dir=Path(params["dfe_dir"]) if params.get("dfe_dir") else None,
-            force=True,
-            reports=tuple(params["reports"]),
-            notebooks_dir=Path(params["notebooks_dir"]) if params.get("notebooks_dir") else None,
-        )
-        rebuilt_folder = build(options, progress)[0].folder
+        rebuilt_folder = build(recorded_options(manifest, scratch, source), progress)[0].folder
         differences = compare_figures(
             read_figures(folder / "figures.json"), read_figures(rebuilt_folder / "figures.json")
         )
-        rebuilt = read_manifest(rebuilt_folder) or {}
-        recorded_outputs = manifest.get("outputs", {})
-        for name, digest in sorted(recorded_outputs.items()):
-            if name.startswith("validation/") and name != "validation/summary.json":
-                continue
-            path = folder / name
-            if not path.is_file():
-                differences.append(f"file {name}: missing from the build folder")
-            elif sha256_file(path) != digest:
-                differences.append(f"file {name}: changed since the build (hash differs)")
-            elif name.startswith(f"{KEPT_INPUTS}/"):
-                continue  # the inputs themselves, checked above; a rebuild keeps none
-            elif rebuilt.get("outputs", {}).get(name) != digest:
-                differences.append(f"file {name}: re-execution gives different bytes")
-        if differences or inputs_changed:
-            raise VerificationMismatch(differences, inputs_changed=inputs_changed)
-        return {
-            "folder": str(folder),
-            "figures": len(read_figures(folder / "figures.json")),
-            "files": len(recorded_outputs),
-        }
+        differences += compare_outputs(manifest, read_manifest(rebuilt_folder) or {})
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    if differences or inputs_changed:
+        raise VerificationMismatch(differences, inputs_changed=inputs_changed)
+    return {
+        "folder": str(folder),
+        "figures": len(read_figures(folder / "figures.json")),
+        "files": len(manifest.get("outputs", {})),
+    }
+
+
+def recorded_options(manifest: dict[str, Any], out_dir: Path, data_dir: Path) -> BuildOptions:
+    """The build options a manifest records, reading ``data_dir``, writing into ``out_dir``."""
+    params = manifest["parameters"]
+    return BuildOptions(
+        periods=(Period.parse(params["period"]),),
+        la=params["la"],
+        data_dir=data_dir,
+        out_dir=out_dir,
+        editions=tuple(params["editions"]),
+        formats=tuple(params["formats"]),
+        dfe_dir=Path(params["dfe_dir"]) if params.get("dfe_dir") else None,
+        force=True,
+        reports=tuple(params["reports"]),
+        notebooks_dir=Path(params["notebooks_dir"]) if params.get("notebooks_dir") else None,
+    )
+
+
+def compare_outputs(recorded: dict[str, Any], rebuilt: dict[str, Any]) -> list[str]:
+    """Recorded output files whose bytes re-execution does not reproduce (validation
+    details other than the summary are run-specific and skipped)."""
+    differences = []
+    for name, digest in sorted(recorded.get("outputs", {}).items()):
+        if name.startswith("validation/") and name != "validation/summary.json":
+            continue
+        if name.startswith(f"{KEPT_INPUTS}/"):
+            continue  # the inputs themselves, checked above; a rebuild keeps none
+        if rebuilt.get("outputs", {}).get(name) != digest:
+            differences.append(f"file {name}: re-execution gives different bytes")
+    return differences
 
 
 def diff_builds(a: Path, b: Path) -> list[dict[str, Any]]:

@@ -74,23 +74,29 @@ def published(demo_build: DemoBuild, tmp_path: Path) -> tuple[Path, Path, dict[s
     return out, folder, output_hashes(folder) | {"manifest.json": "recorded"}
 
 
+def build_argv(
+    demo_build: DemoBuild, out: Path, *extra: str, data: Path | None = None
+) -> list[str]:
+    """``sendreport build`` arguments for the demo data (or ``data``) into ``out``
+    (forced, quiet): the one place end-to-end tests spell out a build's argv."""
+    return [
+        "build",
+        "--period",
+        DEMO_PERIOD,
+        "--la",
+        DEMO_LA,
+        "--data",
+        str(data or demo_build.data_dir),
+        "--out",
+        str(out),
+        "--quiet",
+        "--force",
+        *extra,
+    ]
+
+
 def run_build(demo_build: DemoBuild, out: Path, *extra: str) -> int:
-    return main(
-        [
-            "build",
-            "--period",
-            DEMO_PERIOD,
-            "--la",
-            "919",
-            "--data",
-            str(demo_build.data_dir),
-            "--out",
-            str(out),
-            "--quiet",
-            "--force",
-            *extra,
-        ]
-    )
+    return main(build_argv(demo_build, out, *extra))
 
 
 def assert_untouched(folder: Path, hashes: dict[str, str]) -> None:

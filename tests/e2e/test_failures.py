@@ -3,40 +3,14 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
-import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from sendreport.cli import main
-from tests.e2e.conftest import DEMO_PERIOD, assert_untouched, run_build
+from tests.e2e.conftest import DEMO_PERIOD, assert_untouched, build_argv, run_build
+from tests.handmade import PARAMS, write_notebook
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
-
-PARAMS = 'period = "2023-24-Q4"\nla = "919"\ndata_dir = ""\nbenchmarks_path = ""'
-
-
-def write_notebook(folder: Path, name: str, body: str, params: str = PARAMS) -> Path:
-    nb = new_notebook()
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nb.metadata["sendreport"] = {"title": name.capitalize()}
-    title = new_markdown_cell(f"# {name}")
-    title.id = "title"
-    parameters = new_code_cell(params)
-    parameters.id = "parameters"
-    parameters.metadata["tags"] = ["parameters"]
-    work = new_code_cell(body)
-    work.id = "work"
-    nb.cells = [title, parameters, work]
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.ipynb"
-    nbformat.write(nb, path)
-    return path
 
 
 def test_cell_that_raises(demo_build, published, tmp_path, capsys) -> None:
@@ -106,21 +80,7 @@ def test_invalid_data_keeps_the_last_good_build(demo_build, published, tmp_path,
     row[header.index("request_outcome_date")] = ""
     lines[1] = ",".join(row)
     requests.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    code = main(
-        [
-            "build",
-            "--period",
-            DEMO_PERIOD,
-            "--la",
-            "919",
-            "--data",
-            str(data),
-            "--out",
-            str(out),
-            "--quiet",
-            "--force",
-        ]
-    )
+    code = main(build_argv(demo_build, out, data=data))
     err = capsys.readouterr().err
     assert code == 2
     assert "ehcp_requests" in err and "received_date" in err
