@@ -590,14 +590,7 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except SendReportError as err:
         if wants_json:
-            _emit_json(
-                {
-                    "status": "error",
-                    "exit_code": err.exit_code,
-                    "reason": err.reason,
-                    "message": str(err),
-                }
-            )
+            _emit_json(err.to_json())
         else:
             print(f"error: {printable(err, keep_lines=True)}", file=sys.stderr)
         return err.exit_code

@@ -11,8 +11,10 @@ and exits with ``err.exit_code``:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, is_dataclass
+from enum import StrEnum
 from typing import Any
 
 EXIT_OK = 0
@@ -20,11 +22,28 @@ EXIT_FAILURE = 1
 EXIT_INVALID = 2
 
 
+class Reason(StrEnum):
+    """Why a command failed: the ``reason`` of every error and of its ``--json`` record."""
+
+    ERROR = "error"
+    INVALID_PARAMETER = "invalid_parameter"
+    BAD_INPUT_FILE = "bad_input_file"
+    VALIDATION_FAILED = "validation_failed"
+    RELEASE_NOT_RECOGNISED = "release_not_recognised"
+    NOTEBOOK_FAILED = "notebook_failed"
+    NOTEBOOK_TIMEOUT = "notebook_timeout"
+    KERNEL_DIED = "kernel_died"
+    NOTEBOOK_INCOMPLETE = "notebook_incomplete"
+    VERIFICATION_MISMATCH = "verification_mismatch"
+    NOT_APPROVED = "not_approved"
+    OUTPUT_FOLDER = "output_folder"
+
+
 class SendReportError(Exception):
     """Base for every error sendreport reports to a user."""
 
     exit_code: int = EXIT_FAILURE
-    reason: str = "error"
+    reason: str = Reason.ERROR
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         super().__init__(message)
@@ -37,11 +56,29 @@ class SendReportError(Exception):
             text += f"\n  how to fix: {self.hint}"
         return text
 
+    def to_json(self) -> dict[str, Any]:
+        """The error as data for ``--json``: status, exit code, reason, message and the
+        evidence it carries (problems, file, cell, differences…)."""
+        evidence = {k: v for k, v in vars(self).items() if k != "message" and v is not None}
+        record = {
+            "status": "error",
+            "exit_code": self.exit_code,
+            "reason": str(self.reason),
+            "message": str(self),
+            **evidence,
+        }
+        return json.loads(json.dumps(record, default=_plain))
+
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickle rebuilds an exception as ``cls(*args)``, which fails for subclasses whose
         # evidence is keyword-only; rebuild from the instance state instead, so an error
         # raised in a worker process reaches the user intact (never BrokenProcessPool).
         return (_restore_error, (type(self), self.args, self.__dict__.copy()))
+
+
+def _plain(value: Any) -> Any:
+    """JSON for evidence: dataclasses (problem records) as dicts, anything else as text."""
+    return asdict(value) if is_dataclass(value) and not isinstance(value, type) else str(value)
 
 
 def _restore_error(
@@ -57,7 +94,7 @@ class ParameterError(SendReportError):
     """A command-line or notebook parameter that is malformed or out of range."""
 
     exit_code = EXIT_INVALID
-    reason = "invalid_parameter"
+    reason = Reason.INVALID_PARAMETER
 
     def __init__(
         self,
@@ -88,7 +125,7 @@ class InputFileError(SendReportError):
     """
 
     exit_code = EXIT_INVALID
-    reason = "bad_input_file"
+    reason = Reason.BAD_INPUT_FILE
 
     def __init__(
         self,
@@ -176,7 +213,7 @@ class ValidationFailed(SendReportError):
     """Data broke the contract; carries every problem found, not just the first."""
 
     exit_code = EXIT_INVALID
-    reason = "validation_failed"
+    reason = Reason.VALIDATION_FAILED
 
     def __init__(
         self,
@@ -209,7 +246,7 @@ class ReleaseNotRecognised(SendReportError):
     """A DfE release file whose columns match no schema this package knows."""
 
     exit_code = EXIT_INVALID
-    reason = "release_not_recognised"
+    reason = Reason.RELEASE_NOT_RECOGNISED
 
     def __init__(self, path: str, expected: Sequence[str], found: Sequence[str]) -> None:
         super().__init__(
@@ -228,7 +265,7 @@ class NotebookError(SendReportError):
     """A report notebook failed while executing."""
 
     exit_code = EXIT_FAILURE
-    reason = "notebook_failed"
+    reason = Reason.NOTEBOOK_FAILED
 
     def __init__(
         self,
@@ -292,20 +329,20 @@ def _rebuild_notebook_error(
 class NotebookTimeout(NotebookError):
     """A cell ran longer than ``--timeout`` allows."""
 
-    reason = "notebook_timeout"
+    reason = Reason.NOTEBOOK_TIMEOUT
 
 
 class KernelDied(NotebookError):
     """The kernel process died (out of memory, ``os._exit``, a crash in native code)."""
 
-    reason = "kernel_died"
+    reason = Reason.KERNEL_DIED
 
 
 class VerificationMismatch(SendReportError):
     """A re-executed build did not reproduce the recorded figures or files."""
 
     exit_code = EXIT_FAILURE
-    reason = "verification_mismatch"
+    reason = Reason.VERIFICATION_MISMATCH
 
     def __init__(self, differences: Sequence[str], *, inputs_changed: Sequence[str] = ()) -> None:
         lines = [f"verification failed: {len(differences)} difference(s)"]
@@ -323,7 +360,7 @@ class NotApproved(SendReportError):
     its approval (each problem names the role or file)."""
 
     exit_code = EXIT_INVALID
-    reason = "not_approved"
+    reason = Reason.NOT_APPROVED
 
     def __init__(
         self, message: str, *, problems: Sequence[str] = (), hint: str | None = None
@@ -348,7 +385,7 @@ def _rebuild_not_approved(message: str, problems: list[str], hint: str | None) -
 class NotebookIncomplete(NotebookError):
     """A notebook stopped before its last cell without raising (``sys.exit()``, ``exit()``)."""
 
-    reason = "notebook_incomplete"
+    reason = Reason.NOTEBOOK_INCOMPLETE
 
 
 class OutputFolderError(SendReportError):
@@ -356,7 +393,7 @@ class OutputFolderError(SendReportError):
     overwrite files the user did not ask to replace."""
 
     exit_code = EXIT_INVALID
-    reason = "output_folder"
+    reason = Reason.OUTPUT_FOLDER
 
     def __init__(self, message: str, *, path: str, hint: str | None = None) -> None:
         super().__init__(message, hint=hint)

@@ -108,12 +108,12 @@ def verify_build(
             path=str(folder),
             hint="pass a build folder written by `sendreport build` (outputs/<la>/<period>)",
         )
-    # The folder against its own record first: an edited manifest, added, changed or
-    # missing files fail at once, with no need to re-execute anything.
+    # The folder against its own record first (kept inputs, then every file and the
+    # manifest's seal): tampering fails at once, with no need to re-execute anything.
+    source = choose_inputs(folder, manifest, data_dir)
     differences = check_outputs(folder, manifest)
     if differences:
         raise VerificationMismatch(differences)
-    source = choose_inputs(folder, manifest, data_dir)
     kept = source == folder / KEPT_INPUTS
     inputs_changed = [] if kept else changed_inputs(manifest, source)
     if any(c.endswith(": missing") for c in inputs_changed):

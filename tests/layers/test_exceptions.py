@@ -63,3 +63,18 @@ def test_changed_evidence_is_what_crosses() -> None:
     err = EXAMPLES[ex.NotebookError]
     err.kept_at = "/elsewhere"
     assert pickle.loads(pickle.dumps(err)).kept_at == "/elsewhere"
+
+
+@pytest.mark.parametrize("cls", error_classes(), ids=lambda c: c.__name__)
+def test_error_is_data_for_json(cls: type) -> None:
+    record = EXAMPLES[cls].to_json()
+    assert record["status"] == "error" and record["exit_code"] in {1, 2}
+    assert record["reason"] in set(ex.Reason) and record["message"]
+
+
+def test_validation_problems_are_in_the_json_record() -> None:
+    record = EXAMPLES[ex.ValidationFailed].to_json()
+    assert record["reason"] == "validation_failed"
+    assert record["problems"][0]["dataset"] == "ehcp_requests"
+    assert record["problems"][0]["column"] == "received_date"
+    assert record["results_dir"] == "/tmp/r"
