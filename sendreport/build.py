@@ -688,7 +688,10 @@ def write_snapshot_cached(loaded: Any, inputs: dict[str, Any], cache: Path) -> P
     """Validated inputs as Parquet, keyed by the input digest and shared by every notebook."""
     from sendreport.load import write_snapshot
 
-    digest = fingerprint(input_digests(inputs), 16)
+    keyed = input_digests(inputs)
+    # A database's rows are not a file in the folder: key the snapshot by what was read.
+    keyed |= {f"database:{k}": v.sha256 for k, v in loaded.files.items() if v.format == "database"}
+    digest = fingerprint(keyed, 16)
     target = cache / "snapshots" / digest
     if target.is_dir():
         return target.resolve()
