@@ -28,6 +28,7 @@ class Reason(StrEnum):
     ERROR = "error"
     INVALID_PARAMETER = "invalid_parameter"
     BAD_INPUT_FILE = "bad_input_file"
+    BAD_PROFILE = "bad_profile"
     VALIDATION_FAILED = "validation_failed"
     RELEASE_NOT_RECOGNISED = "release_not_recognised"
     NOTEBOOK_FAILED = "notebook_failed"
@@ -168,7 +169,7 @@ class InputFileError(SendReportError):
 class ProfileError(InputFileError):
     """A council profile (``council.toml``) key that is unknown or has the wrong type."""
 
-    reason = "bad_profile"
+    reason = Reason.BAD_PROFILE
 
     def __init__(
         self, message: str, *, path: str | None = None, key: str = "", hint: str | None = None

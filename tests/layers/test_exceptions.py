@@ -14,6 +14,7 @@ PROBLEM = ex.ProblemRecord("ehcp_requests", "received_date", "expect_not_null", 
 
 EXAMPLES: dict[type, ex.SendReportError] = {
     ex.SendReportError: ex.SendReportError("something", hint="do this"),
+    ex.ProfileError: ex.ProfileError("bad key", path="council.toml", key="name", hint="h"),
     ex.ParameterError: ex.ParameterError("bad", accepted="a, b", parameter="la", hint="h"),
     ex.InputFileError: ex.InputFileError(
         "bad file", path="x.csv", dataset="d", column="c", rule="r", samples=[1], hint="h"

@@ -24,6 +24,7 @@ OVER_LIMIT = {
     "load.py:_read_mapped",
     "metrics/calendar_year.py:dfe_calendar_year_aggregates",
     "metrics/scorecard.py:attach_benchmarks",
+    "render.py:render_page",
     "spreadsheet.py:write_spreadsheet",
     "suites.py:_column_expectations",
     "suites.py:_cross_column_expectations",
