@@ -150,12 +150,17 @@ def plan_build(options: BuildOptions) -> tuple[dict[str, Path], dict[str, Any], 
         )
     if options.dfe_dir:
         code = {**code, "dfe": mf.digest_files(_dfe_files(options.dfe_dir), options.dfe_dir)}
-    from sendreport.mapping import database_datasets
-
-    if database_datasets(options.data_dir):
+    # mapping.py imports pandas: an unmapped folder's up-to-date check must not pay for it.
+    if (options.data_dir / "mapping.toml").is_file() and _reads_database(options.data_dir):
         # A warehouse changes with no file changing: such a build is never "up to date".
         code = {**code, "database": os.urandom(16).hex()}
     return notebooks, code, inputs
+
+
+def _reads_database(data_dir: Path) -> bool:
+    from sendreport.mapping import database_datasets
+
+    return bool(database_datasets(data_dir))
 
 
 def _dfe_files(dfe_dir: Path) -> list[Path]:
