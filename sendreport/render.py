@@ -204,7 +204,13 @@ def label_tables(body: str) -> str:
 
 
 def _css_string(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+    """``text`` inside a CSS "string" in a <style> element: quotes, backslashes, < > & and
+    control characters become CSS hex escapes, so a council name can neither end the string
+    nor the <style> element (``</style><script>``), and still reads exactly as typed."""
+    return "".join(
+        f"\\{ord(ch):x} " if ch in '"\\<>&' or ord(ch) < 0x20 or ord(ch) == 0x7F else ch
+        for ch in text
+    )
 
 
 def _register_area(figure: dict[str, Any]) -> str:

@@ -166,3 +166,47 @@ def test_progress_lines_and_warnings_never_carry_control_characters() -> None:
     text = stream.getvalue()
     assert "\x1b" not in text and "\x07" not in text
     assert "\\x1b[31m" in text and "\n  second line" in text
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        '</style><script>alert(1)</script>"; } body { display: none } x { content: "',
+        "Line\nbreak \\ back & <b>",
+    ],
+)
+def test_running_header_keeps_a_hostile_name_as_text(name: str) -> None:
+    """The council name in the PDF's running header (a CSS string in the page's <style>)
+    cannot close the string or the <style> element, and the PDF shows it as typed."""
+    from html.parser import HTMLParser
+
+    from sendreport.render import render_page
+
+    page = render_page(
+        "<p>x</p>", edition="reader", title="T", la_name=name, period_text="P", data_as_at="D"
+    )
+    style = page.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert "<" not in style.split("@page", 1)[1] and '"; }' not in style
+
+    starts: list[str] = []
+
+    class Tags(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: object) -> None:
+            starts.append(tag)
+
+    Tags().feed(page)
+    assert "script" not in starts
+
+
+def test_running_header_reads_as_typed(tmp_path: Path) -> None:
+    import pypdf
+
+    from sendreport.render import render_page, write_pdf
+
+    name = 'A "quoted" <Borough> & Co \\ Council'
+    page = render_page(
+        "<p>x</p>", edition="reader", title="T", la_name=name, period_text="P", data_as_at="D"
+    )
+    write_pdf(page, tmp_path / "x.pdf")
+    text = pypdf.PdfReader(tmp_path / "x.pdf").pages[0].extract_text()
+    assert f"{name} · P" in text
