@@ -191,7 +191,12 @@ def check_outputs(folder: Path, manifest: dict[str, Any]) -> list[str]:
     """Differences between a build folder on disk and its manifest: an edited manifest,
     recorded files missing or changed, and files the build did not write."""
     problems = []
-    if manifest.get("seal") != seal(manifest):
+    if "seal" not in manifest:
+        problems.append(
+            f"{MANIFEST}: has no seal (written before sendreport sealed manifests, or the "
+            "seal was removed); rebuild with --force to make a sealed build"
+        )
+    elif manifest["seal"] != seal(manifest):
         problems.append(f"{MANIFEST}: edited since the build (its seal does not match)")
     recorded = manifest.get("outputs", {})
     present = output_hashes(folder) if folder.is_dir() else {}

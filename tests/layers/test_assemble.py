@@ -64,6 +64,8 @@ def test_seal_and_output_check(tmp_path: Path) -> None:
     ]
     recorded["data_as_at"] = "2099-01-01"
     assert mf.check_outputs(folder, recorded)[0].startswith("manifest.json: edited")
+    del recorded["seal"]
+    assert mf.check_outputs(folder, recorded)[0].startswith("manifest.json: has no seal")
 
 
 def test_report_of() -> None:
