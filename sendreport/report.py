@@ -153,6 +153,7 @@ def write_word_edition(reader_html: str, task: ReportTask) -> None:
         title=f"{task.title} – {task.la_name}, {task.period_text}",
         author=task.la_name,
         running=f"{task.title} · {task.la_name} · {task.period_text}",
+        marking="DEMO DATA" if task.demo else None,
     )
 
 

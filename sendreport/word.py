@@ -27,6 +27,9 @@ _SCREEN_ONLY = (
     re.compile(r'<a class="skip-link"[^>]*>.*?</a>', re.S),
     re.compile(r"<title>.*?</title>", re.S),
     re.compile(r"<style>.*?</style>", re.S),
+    # pandoc reads only the inside of <main> when there is one: unwrapped, the Word edition
+    # keeps the demo banner, the masthead (LA, period, data as at) and the colophon too.
+    re.compile(r"<main\b[^>]*>|</main>"),
 )
 
 

@@ -110,3 +110,34 @@ def test_screen_furniture_removed() -> None:
     assert "skip-link" not in stripped
     assert "<style>" not in stripped
     assert "<title>" not in stripped
+
+
+DEMO_PAGE = PAGE.replace(
+    '<main id="main">',
+    '<p class="demo-banner" role="note"><strong>Demo data.</strong> None is real.</p>'
+    '<header class="masthead"><p class="org">Testshire</p><p>Data as at 31 March 2024</p>'
+    '</header><main id="main">',
+)
+
+
+def test_demo_build_is_marked_in_the_word_edition(tmp_path: Path) -> None:
+    """pandoc reads only <main>: the banner and masthead outside it must still reach Word, and
+    a demo build's running header says DEMO DATA (as its HTML and PDF do)."""
+    from types import SimpleNamespace
+
+    from sendreport.report import write_word_edition
+
+    task = SimpleNamespace(
+        staging=tmp_path,
+        report="performance",
+        title="SEND performance report",
+        la_name="Testshire",
+        period_text="January–March 2024",
+        demo=True,
+    )
+    write_word_edition(DEMO_PAGE, task)  # type: ignore[arg-type]
+    document = docx.Document(str(tmp_path / "performance.docx"))
+    texts = [p.text for p in document.paragraphs]
+    assert "Demo data. None is real." in texts
+    assert "Data as at 31 March 2024" in texts
+    assert document.sections[0].header.paragraphs[0].text.startswith("DEMO DATA · ")
