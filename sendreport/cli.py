@@ -451,13 +451,20 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from sendreport.commentary import diff_commentary, format_commentary_diff
     from sendreport.verify import diff_builds, format_diff
 
     changes = diff_builds(args.build_a, args.build_b)
+    reworded = diff_commentary(args.build_a, args.build_b)
     if args.json:
-        _emit_json({"status": "ok", "exit_code": 0, "changes": changes})
+        commentary = [asdict(c) for c in reworded]
+        _emit_json({"status": "ok", "exit_code": 0, "changes": changes, "commentary": commentary})
     else:
         print(format_diff(changes, args.build_a, args.build_b))
+        if reworded:
+            print(format_commentary_diff(reworded))
     return EXIT_OK
 
 

@@ -404,6 +404,40 @@ TARGETS = Dataset(
     ),
 )
 
+COMMENTARY = Dataset(
+    name="commentary",
+    title="Officer commentary",
+    description=(
+        "What officers say about a measure or a section of a report in a quarter: shown "
+        "beside the measure in the performance report (and in its exceptions section when "
+        "the measure is rated red), and under an improvement area in the newsletter. Text "
+        "is shown exactly as written, never read as Markdown or HTML."
+    ),
+    usual_source="Written each quarter by the service's officers; kept by the performance team.",
+    columns=(
+        LA_CODE,
+        Column("period", "text", "Quarter the commentary is for, e.g. 2024-25-Q2"),
+        Column(
+            "subject",
+            "text",
+            "What it is about: a metric id from docs/metrics.md (e.g. ehcp_20wk_pct_ex), "
+            "`summary` for the performance report's summary, or `area:N` for improvement area N",
+        ),
+        Column("commentary", "text", "The commentary, in plain English"),
+        Column("author", "text", "Who wrote it"),
+        Column("role", "text", "Their role, e.g. Head of SEND Statutory Services"),
+        Column(
+            "action",
+            "text",
+            "What is being done about it (optional)",
+            required=False,
+            nullable=True,
+        ),
+    ),
+    key=("la_code", "period", "subject"),
+    notes=("A subject that names no measure or section of the reports is shown nowhere.",),
+)
+
 DATASETS: dict[str, Dataset] = {
     d.name: d
     for d in (
@@ -417,6 +451,7 @@ DATASETS: dict[str, Dataset] = {
         CLA_STABILITY,
         IMPROVEMENT_PLAN,
         TARGETS,
+        COMMENTARY,
     )
 }
 

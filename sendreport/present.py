@@ -24,6 +24,14 @@ from typing import Any
 import pandas as pd
 
 from sendreport import disclosure
+from sendreport.commentary import (
+    COMMENTARY_MIME,
+    WARNING_MIME,
+    commentary_html,
+    commentary_payload,
+    find_commentary,
+    missing_commentary,
+)
 from sendreport.contract import DATASETS
 from sendreport.figures import ENGLAND, FIGURE_MIME, figure_role, make_payload
 from sendreport.metrics.base import REGISTRY, Measure
@@ -411,6 +419,43 @@ class ReportContext:
             if key and key not in out:
                 out[key] = row
         return out
+
+    # ---- officer commentary ------------------------------------------------------------
+    def _commentary(self, subject: str):  # type: ignore[no-untyped-def]
+        return find_commentary(self.frames.get("commentary"), self.period.label, subject)
+
+    def commentary(self, subject: str, *, heading: str | None = None) -> bool:
+        """Show the officers' commentary on ``subject`` (a metric id, ``summary`` or
+        ``area:N``) for this quarter, escaped, and record it; False when there is none."""
+        note = self._commentary(subject)
+        if note is None:
+            return False
+        markup = clean_html(commentary_html(note, heading=heading))
+        payload = commentary_payload(note, report=self.report, period=self.period.label)
+        _display({"text/html": markup, "text/plain": note.text, COMMENTARY_MIME: payload}, raw=True)
+        return True
+
+    def commentary_cell(self, subject: str) -> str:
+        """A table cell: the commentary's words (escaped by the table), recorded; or a dash."""
+        note = self._commentary(subject)
+        if note is None:
+            return "–"
+        payload = commentary_payload(note, report=self.report, period=self.period.label)
+        _display({COMMENTARY_MIME: payload}, raw=True)
+        return f"{note.text} ({note.attribution()})"
+
+    def warn_missing_commentary(self, subjects: Iterable[str], why: str) -> list[str]:
+        """Warn the analyst (not the reader) which ``subjects`` have no commentary."""
+        frame = self.frames.get("commentary")
+        missing = missing_commentary(frame, self.period.label, subjects)
+        if missing:
+            message = (
+                f"{self.report}: {len(missing)} {why} with no officer commentary for "
+                f"{self.period.label}: {', '.join(missing)}; the committee will ask about "
+                "them: add rows to the commentary dataset (see docs/data.md)"
+            )
+            _display({WARNING_MIME: {"message": message}}, raw=True)
+        return missing
 
     # ---- prose, tables, charts -----------------------------------------------------------
     @staticmethod

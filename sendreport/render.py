@@ -54,12 +54,24 @@ def _exporter(edition: Edition) -> Any:
     return exporter
 
 
+PRIVATE_MIME_PREFIX = "application/vnd.sendreport."
+
+
+def _is_record_only(output: Any) -> bool:
+    """An output that only records something for the build (a figure, commentary shown in
+    a table, a warning): nothing in it is for display."""
+    data = output.get("data", {})
+    return bool({FIGURE_MIME, TABLE_MIME} & data.keys()) or (
+        bool(data) and all(k.startswith(PRIVATE_MIME_PREFIX) for k in data)
+    )
+
+
 def _drop_figure_records(nb: Any, resources: dict) -> tuple[Any, dict]:
-    """Figure and table records are for figures.json and the spreadsheet, not for display."""
-    records = {FIGURE_MIME, TABLE_MIME}
+    """Figure, table, commentary and warning records are for the build (figures.json, the
+    spreadsheet, commentary.json, the analyst's warnings), not for display."""
     for cell in nb.cells:
         if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.outputs if not records & o.get("data", {}).keys()]
+            cell.outputs = [o for o in cell.outputs if not _is_record_only(o)]
     return nb, resources
 
 

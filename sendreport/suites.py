@@ -52,6 +52,11 @@ _PATTERNS = {
     ("school_places", "academic_year"): (r"^\d{4}/\d{2}$", "written like 2024/25"),
     ("families_first", "quarter"): (r"^\d{4}-\d{2}-Q[1-4]$", "written like 2023-24-Q4"),
     ("improvement_plan", "update_quarter"): (r"^\d{4}-\d{2}-Q[1-4]$", "written like 2023-24-Q4"),
+    ("commentary", "period"): (r"^\d{4}-\d{2}-Q[1-4]$", "written like 2024-25-Q2"),
+    ("commentary", "subject"): (
+        r"^(?:[a-z][a-z0-9_]*|area:[0-9]+)$",
+        "a metric id like ehcp_20wk_pct_ex, summary, or area:N",
+    ),
     ("la_code", "la_code"): (r"^\d{3}$", "three digits, e.g. 919"),
 }
 

@@ -31,6 +31,7 @@ from sendreport.demo.calibration import (
     caseload_januaries,
     deviation_notes,
 )
+from sendreport.demo.commentary import generate_commentary
 from sendreport.demo.horizon import (
     EARLIEST_END,
     censor_frames,
@@ -40,7 +41,12 @@ from sendreport.demo.horizon import (
 from sendreport.demo.improvement import generate_improvement_plan
 from sendreport.demo.narrative import HERTFORDSHIRE
 from sendreport.demo.profiles import demo_council, demo_profile_toml
-from sendreport.demo.requests import DATA_END, DemoCalibrationError, generate_requests
+from sendreport.demo.requests import (
+    DATA_END,
+    WINDOW_START,
+    DemoCalibrationError,
+    generate_requests,
+)
 from sendreport.demo.trackers import (
     generate_caseload,
     generate_cla_stability,
@@ -124,6 +130,7 @@ def generate_demo(
         "families_first": generate_families_first(rng(5), code, scale, end=horizon),
         "cla_stability": generate_cla_stability(rng(6), code, scale, end=horizon),
         "targets": generate_targets(code, scale, HERTFORDSHIRE),
+        "commentary": generate_commentary(code, start=WINDOW_START, end=end),
     }
     # The plan's updates quote this LA's own figures, so it is made from the frames above.
     frames["improvement_plan"] = generate_improvement_plan(
