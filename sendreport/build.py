@@ -477,6 +477,7 @@ def publish_period(
     )
     write_figures(figures, run.staging / "figures.json")
     write_build_spreadsheet(run.staging, run.outcomes, the_plan, run.period, prepared.profile.name)
+    write_build_commentary(run.staging, final, run.outcomes, carried.reports, progress)
     manifest = assemble_manifest(the_plan, prepared, run, carried, started)
     mf.write_manifest(run.staging, manifest)
     publish_folder(run.staging, final)
@@ -549,6 +550,27 @@ def prepare_notebook_inputs(options: BuildOptions, progress: Progress) -> dict[s
 # Month-end series a report charts back from its quarter: a quarter before any of them began
 # has nothing to report, so it is refused before a kernel starts.
 MONTHLY_SERIES = ("ehcp_caseload", "service_waits", "placement_waits", "workforce")
+
+
+def write_build_commentary(
+    staging: Path,
+    final: Path,
+    outcomes: Sequence[ReportOutcome],
+    carried: Sequence[str],
+    progress: Progress,
+) -> None:
+    """commentary.json: the officers' words each report showed (with those of reports
+    carried over from the published build), for ``diff``; and the notebooks' warnings for
+    the analyst (e.g. measures rated red with no commentary)."""
+    from sendreport.commentary import read_commentary, write_commentary
+
+    for outcome in outcomes:
+        for warning in outcome.warnings:
+            progress.warn(warning)
+    records = [r for o in outcomes for r in o.commentary]
+    records += [r for r in read_commentary(final).values() if r["report"] in carried]
+    if records:
+        write_commentary(records, staging / "commentary.json")
 
 
 def write_build_spreadsheet(

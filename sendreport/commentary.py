@@ -73,16 +73,16 @@ def missing_commentary(
 
 
 def commentary_html(note: Commentary, *, heading: str | None = None) -> str:
-    """The commentary as an aside, every word escaped."""
+    """The commentary as a note beside its figures, every word escaped."""
     esc = html.escape
-    parts = ['<aside class="commentary">']
+    parts = ['<div class="commentary" role="note">']
     parts.append(f'<p class="commentary-label">{esc(heading or "Officer commentary")}</p>')
     parts.append(f"<p>{esc(note.text)}</p>")
     if note.action:
         parts.append(
             f'<p class="commentary-action"><strong>Action:</strong> {esc(note.action)}</p>'
         )
-    parts.append(f'<p class="commentary-by">{esc(note.attribution())}</p></aside>')
+    parts.append(f'<p class="commentary-by">{esc(note.attribution())}</p></div>')
     return "".join(parts)
 
 

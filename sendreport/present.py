@@ -60,6 +60,9 @@ _PARAM_DATASETS = {
     "plan": "improvement_plan",
     "targets": "targets",
 }
+# Optional datasets that add words around figures rather than a topic of their own: their
+# absence leaves no section out, so it goes unmentioned.
+NOT_A_TOPIC = ("commentary",)
 
 
 # How a report names an optional dataset a council does not supply.
@@ -144,7 +147,7 @@ class ReportContext:
 
     def say_not_reported(self) -> None:
         """One plain sentence naming the optional datasets this council does not supply."""
-        titles = [NOT_REPORTED_WORDS.get(name, name) for name in self.absent]
+        titles = [NOT_REPORTED_WORDS.get(n, n) for n in self.absent if n not in NOT_A_TOPIC]
         if not titles:
             return
         listed = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]

@@ -54,6 +54,8 @@ class ReportOutcome:
     timings: dict[str, Any] = field(default_factory=dict)
     error: SendReportError | None = None
     tables: list[dict[str, Any]] = field(default_factory=list)  # for tables.xlsx
+    commentary: list[dict[str, Any]] = field(default_factory=list)  # for commentary.json
+    warnings: list[str] = field(default_factory=list)  # for the analyst, on stderr
 
     @property
     def ok(self) -> bool:
@@ -66,14 +68,15 @@ def run_report(task: ReportTask) -> ReportOutcome:
     A user-facing failure comes back inside the outcome; anything else is a bug and raises.
     """
     try:
-        figures, timings, tables = _run(task)
+        return _run(task)
     except SendReportError as err:
         return ReportOutcome(task.report, task.period, task.staging, error=err)
-    return ReportOutcome(task.report, task.period, task.staging, figures, timings, tables=tables)
 
 
-def _run(task: ReportTask) -> tuple[list[dict[str, Any]], dict[str, Any], list[dict[str, Any]]]:
+def _run(task: ReportTask) -> ReportOutcome:
     import nbformat
+
+    from sendreport.commentary import collect_commentary, collect_warnings
 
     from sendreport.execute import execute_notebook
     from sendreport.figures import collect_figures, dedupe_figures
@@ -94,7 +97,16 @@ def _run(task: ReportTask) -> tuple[list[dict[str, Any]], dict[str, Any], list[d
     nbformat.write(nb, str(executed))
     figures = [f.to_json() for f in dedupe_figures(collect_figures(nb))]
     timings.update(render_editions(nb, task, figures, stage))
-    return figures, timings, collect_tables(nb)
+    return ReportOutcome(
+        task.report,
+        task.period,
+        task.staging,
+        figures,
+        timings,
+        tables=collect_tables(nb),
+        commentary=collect_commentary(nb),
+        warnings=collect_warnings(nb),
+    )
 
 
 def render_editions(
