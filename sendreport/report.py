@@ -77,7 +77,6 @@ def _run(task: ReportTask) -> ReportOutcome:
     import nbformat
 
     from sendreport.commentary import collect_commentary, collect_warnings
-
     from sendreport.execute import execute_notebook
     from sendreport.figures import collect_figures, dedupe_figures
     from sendreport.tables import collect_tables
