@@ -267,7 +267,9 @@ def _xlsx_with_formula(data_dir: Path, target: Path, saved: str | None) -> None:
     raw = pd.read_csv(data_dir / "families_first.csv", dtype=str)
     raw.loc[0, "children_covered"] = "=SUM(450,450)"
     plain = target.with_suffix(".tmp.xlsx")
-    raw.to_excel(plain, index=False)
+    # openpyxl, not XlsxWriter (which pandas prefers when installed): XlsxWriter saves 0 as
+    # every formula's result, so the fixture would have no empty <v> to fill or leave out
+    raw.to_excel(plain, index=False, engine="openpyxl")
     with zipfile.ZipFile(plain) as src, zipfile.ZipFile(target, "w") as dst:
         for item in src.infolist():
             data = src.read(item.filename)
