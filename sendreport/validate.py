@@ -188,6 +188,29 @@ def _infer_la_code(inputs: Inputs) -> str | None:
     return None
 
 
+def check_data_is_for(inputs: Inputs, la_code: str) -> None:
+    """Raise a parameter error when every dataset is wholly another LA's: a wrong ``--la``
+    (or ``--data``) is one mistake, not one broken rule per dataset."""
+    from sendreport.exceptions import ParameterError
+    from sendreport.reference import la_name
+
+    found = {
+        str(code)
+        for frame in inputs.frames.values()
+        if "la_code" in frame
+        for code in frame["la_code"].dropna().unique()
+    }
+    if len(found) != 1 or la_code in found:
+        return
+    other = found.pop()
+    raise ParameterError(
+        f"the data is for LA {other} ({la_name(other)}), not LA {la_code} ({la_name(la_code)})",
+        parameter="--la",
+        accepted=f"--la {other} for this data",
+        hint=f"pass --la {other}, or --data with LA {la_code}'s own folder",
+    )
+
+
 def escape_text_cells(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with every text cell and column name HTML-escaped, types unchanged.
 
@@ -379,6 +402,8 @@ def validate_inputs(
     national extracts (``sendreport validate --all-las``). ``data_end_basis`` says where
     ``data_end`` came from (stated or derived); messages that name the end say it too.
     """
+    if la_code and not la_codes:
+        check_data_is_for(inputs, la_code)
     if la_codes:  # a regional or national extract: every listed LA is allowed
         allowed = sorted(set(la_codes))
         la = ",".join(allowed)
