@@ -190,11 +190,19 @@ def approved_roles(record: dict[str, Any]) -> set[str]:
     return {a.get("role", "") for a in record.get("approvals", [])}
 
 
+def required_roles(manifest: dict[str, Any], requested: Sequence[str]) -> tuple[str, ...]:
+    """The roles a build needs: those asked for and those its council's profile requires
+    (``[sign_off] required_roles`` in council.toml, recorded in the manifest)."""
+    profile = (manifest.get("profile") or {}).get("sign_off_roles") or []
+    return tuple(dict.fromkeys([*requested, *profile]))
+
+
 def check_approved(folder: Path, required: Sequence[str] = DEFAULT_REQUIRED) -> dict[str, Any]:
     """The approval record of a build every ``required`` role approved and nobody changed
     since; else :class:`NotApproved` naming the missing roles or changed files."""
     folder = Path(folder)
     manifest = read_build(folder)
+    required = required_roles(manifest, required)
     record = read_approval(folder)
     if record is None:
         raise NotApproved(

@@ -61,6 +61,9 @@ class Profile:
     newsletter_opening: str = ""
     newsletter_closing: str = ""
     demo: bool = False
+    # Roles whose sign-off `sendreport publish` requires (sendreport.approve.ROLES); empty:
+    # the publish command's own default.
+    sign_off_roles: tuple[str, ...] = ()
     source: str = field(default="", compare=False)  # the file read, "" for defaults
 
     def named_for(self, la: str) -> Profile:
@@ -96,6 +99,8 @@ class Profile:
             value = getattr(self, f.name)
             if isinstance(value, date):
                 value = value.isoformat()
+            elif f.name == "sign_off_roles":
+                value = list(value)
             elif f.name == "improvement_areas":
                 value = [{"area_id": a.area_id, "metrics": list(a.metrics)} for a in value]
             out[f.name] = value
@@ -125,6 +130,19 @@ def _date(value: Any) -> date | None:
 def _threshold(value: Any) -> int | None:
     ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 100
     return value if ok else None
+
+
+def _roles(value: Any) -> tuple[str, ...] | None:
+    """A list of sign-off roles, e.g. ["analyst", "approver"]."""
+    from sendreport.approve import ROLE_ALIASES, ROLES
+
+    if not isinstance(value, list) or not value:
+        return None
+    named = [str(r).strip().lower() for r in value]
+    roles = [ROLE_ALIASES.get(r, r) for r in named]
+    if any(r not in ROLES for r in roles):
+        return None
+    return tuple(dict.fromkeys(roles))
 
 
 def _percent(value: Any) -> float | None:
@@ -167,6 +185,12 @@ SCHEMA: dict[str, dict[str, tuple[str, tuple[Check, str]]]] = {
         "small_number_threshold": (
             "small_number_threshold",
             (_threshold, "a whole number from 1 to 100, e.g. 5 (1 turns suppression off)"),
+        ),
+    },
+    "sign_off": {
+        "required_roles": (
+            "sign_off_roles",
+            (_roles, 'a list of roles, e.g. ["analyst", "analytical assurer", "approver"]'),
         ),
     },
     "newsletter": {

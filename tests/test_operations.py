@@ -26,7 +26,9 @@ def figure(fid: str, value: float, period: str, unit: str = "count") -> dict:
             "basis": "quarter", "area": "919", "report": "newsletter", "source": []}  # fmt: skip
 
 
-def make_build(root: Path, period: str, plans: float, *, la_name: str = "Hertfordshire") -> Path:
+def make_build(
+    root: Path, period: str, plans: float, *, la_name: str = "Hertfordshire", roles: tuple = ()
+) -> Path:
     """A build folder as `sendreport build` leaves it, with a manifest recording its files."""
     folder = root / "919" / period
     (folder / "audit").mkdir(parents=True)
@@ -49,6 +51,7 @@ def make_build(root: Path, period: str, plans: float, *, la_name: str = "Hertfor
         "la": {"code": "919", "name": la_name},
         "data_as_at": "2024-03-31",
         "outputs": output_hashes(folder),
+        "profile": {"sign_off_roles": list(roles)},
     }
     write_manifest(folder, manifest)
     return folder
@@ -170,6 +173,17 @@ def test_publish_refuses_unapproved_or_changed_builds_and_leaves_the_site(
     assert (site / "index.json").read_bytes() == before
     assert not (site / "919" / "2023-24-Q3").exists()
     assert not list(tmp_path.glob(".site.building-*"))  # no staging left behind
+
+
+def test_profile_sign_off_roles_are_required_by_publish(tmp_path: Path, capsys) -> None:
+    """council.toml's [sign_off] required_roles, recorded in the manifest, binds publish."""
+    folder = make_build(tmp_path, "2023-24-Q4", 669, roles=("analyst", "approver"))
+    site = tmp_path / "site"
+    approve_build(folder, by="Bob", role="approver")
+    assert main(["publish", str(folder), "--site", str(site)]) == 2
+    assert "no sign-off yet by the analyst" in capsys.readouterr().err
+    approve_build(folder, by="Ann", role="analyst")
+    assert main(["publish", str(folder), "--site", str(site)]) == 0
 
 
 def test_index_escapes_text_and_fetches_nothing():

@@ -157,3 +157,15 @@ def test_demo_profiles_parse_and_carry_only_their_councils_words(code: str) -> N
     if code == "884":
         assert profile.committee == "the Children and Young People Scrutiny Committee"
         assert profile.plan_name == "SEND action plan"
+
+
+def test_sign_off_roles(tmp_path: Path) -> None:
+    from sendreport.profile import parse_profile
+
+    good = parse_profile(
+        {"sign_off": {"required_roles": ["Analyst", "assurer", "approver"]}}, tmp_path
+    )
+    assert good.sign_off_roles == ("analyst", "analytical assurer", "approver")
+    assert good.to_json()["sign_off_roles"] == ["analyst", "analytical assurer", "approver"]
+    with pytest.raises(ProfileError, match=r"sign_off\.required_roles"):
+        parse_profile({"sign_off": {"required_roles": ["chief"]}}, tmp_path)
