@@ -512,6 +512,11 @@ def read_outcome(reader: _Reader, parent: Any, kind: str, where: str) -> Outcome
         when = None  # no date belongs to these codes; a stray one would mislead
     if code == "W" and when is None:
         return Outcome("W", f"{reader.year - 1}-12-31", inferred=True)
+    if code == "H" and kind == "request":
+        # Decided before this return's period, date not given: the contract needs a date for
+        # a decided request, so take the latest it can be (the day before the period). It
+        # lies before every period the returns cover, so no figure for those periods moves.
+        return Outcome("H", f"{reader.year - 2}-12-31", inferred=True)
     return Outcome(code, when)
 
 
@@ -677,8 +682,8 @@ def merge_outcome(current: Outcome | None, new: Outcome | None) -> Outcome | Non
     """Combine what two returns (earlier, later) say about one outcome.
 
     A later concrete value (Y, N, W, S) wins, except that a W dated only by its return's
-    period keeps the earlier, tighter date; H replaces only nothing or A; A replaces only
-    nothing or A.
+    period keeps the earlier, tighter date; H replaces only nothing, A or an undated H (a
+    dated H keeps the earlier, tighter date); A replaces only nothing or A.
     """
     if new is None:
         return current
@@ -690,6 +695,8 @@ def merge_outcome(current: Outcome | None, new: Outcome | None) -> Outcome | Non
         return new
     if current.code in CONCRETE:
         return current
+    if current.code == new.code == "H" and current.date is not None:
+        return current  # the earlier return's period bounds the decision more tightly
     if new.code == "H" or current.code == "A":
         return new
     return current
@@ -741,13 +748,16 @@ def contract_row(occ: Occurrence) -> dict[str, Any] | str:
             assessment = Outcome("H", occ.plan_start)
         if assessment.code in "YH":
             plan_date = assessment.date
+    request_date = request.date
+    if request.inferred and request.code == "H" and assessment is not None and assessment.date:
+        request_date = min(request_date, assessment.date)  # decided before it was assessed
     return {
         "request_id": occ.key,
         "person_id": occ.person,
         "la_code": occ.la_code,
         "received_date": occ.received,
         "request_outcome": REQUEST_OUTCOMES[request.code],
-        "request_outcome_date": request.date,
+        "request_outcome_date": request_date,
         "assessment_outcome": ASSESSMENT_OUTCOMES[assessment.code] if assessment else None,
         "assessment_outcome_date": assessment.date if assessment else None,
         "plan_issued_date": plan_date,

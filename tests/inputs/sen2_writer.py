@@ -77,6 +77,11 @@ def _code(outcome, when, start, end, codes: dict[str, str]) -> tuple[str, str | 
     return code, (None if code == "W" else when.date().isoformat())
 
 
+def _flag(value) -> str:
+    """The record's flag as SEN2 writes it (1 or 0; unrecorded is 0)."""
+    return "1" if pd.notna(value) and str(value).strip() in ("1", "1.0", "True") else "0"
+
+
 REQUEST_CODES = {"assess": "Y", "not_assess": "N", "withdrawn": "W"}
 ASSESSMENT_CODES = {"issue": "Y", "not_issue": "N", "withdrawn": "W"}
 
@@ -92,8 +97,11 @@ def request_xml(row: dict, start: pd.Timestamp, end: pd.Timestamp, tag) -> str:
     if when:
         parts.append(f"<{tag('RequestOutcomeDate')}>{when}</{tag('RequestOutcomeDate')}>")
     parts.append(f"<{tag('RequestOutcome')}>{code}</{tag('RequestOutcome')}>")
-    parts.append(f"<{tag('RequestMediation')}>0</{tag('RequestMediation')}>")
-    parts.append(f"<{tag('RequestTribunal')}>0</{tag('RequestTribunal')}>")
+    for element, column in (
+        ("RequestMediation", "mediation"),
+        ("RequestTribunal", "tribunal_appeal"),
+    ):
+        parts.append(f"<{tag(element)}>{_flag(row.get(column))}</{tag(element)}>")
     if code in "YH" and row["request_outcome"] == "assess":
         parts.append(assessment_xml(row, start, end, tag))
     return f"<{tag('Requests')}>{''.join(parts)}</{tag('Requests')}>"

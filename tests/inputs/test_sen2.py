@@ -360,3 +360,14 @@ def test_need_flags_age_and_exception_are_carried(tmp_path: Path) -> None:
     assert (row["mediation"], row["tribunal_appeal"], row["week20_exception"]) == ("1", "1", "1")
     assert row["plan_issued_date"] == row["assessment_outcome_date"] == "2023-09-01"
     assert "2015-02-03" not in result.frame.to_csv()
+
+
+def test_historical_decisions_are_dated_before_the_returns_periods(derived) -> None:
+    """H (decided before the return's period, no date) is dated by that bound, so the table
+    meets the contract and no figure inside the returns' periods moves."""
+    frame = derived.frames["ehcp_requests"]
+    decided = frame[frame["request_outcome"].isin(["assess", "not_assess"])]
+    assert decided["request_outcome_date"].notna().all()
+    e11 = frame[frame["received_date"] == pd.Timestamp("2021-03-01")].iloc[0]
+    assert e11["request_outcome_date"] < pd.Timestamp("2022-01-01")
+    assert e11["received_date"] <= e11["request_outcome_date"] <= e11["assessment_outcome_date"]
