@@ -167,6 +167,17 @@ def valid_rows() -> dict[str, Rows]:
                 "polarity": "higher",
             }
         ],
+        "commentary": [
+            {
+                "la_code": LA,
+                "period": "2023-24-Q4",
+                "subject": "ehcp_20wk_pct_ex",
+                "commentary": "Timeliness rose as two posts were filled.",
+                "author": "A. Officer",
+                "role": "Head of SEND",
+                "action": "",
+            }
+        ],
     }
 
 
