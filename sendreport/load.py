@@ -368,12 +368,28 @@ def _cell_to_text(value: Any) -> Any:
     return text if text != "" else None
 
 
+def _asks_full_recalculation(path: Path) -> bool:
+    """True when the workbook says its formula results must be recalculated on opening
+    (``calcPr fullCalcOnLoad``): writers that cannot calculate (XlsxWriter, openpyxl) set it
+    and save 0 or nothing as each result; Excel and LibreOffice clear it when they save."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as book:
+            text = book.read("xl/workbook.xml")[:1_000_000].decode("utf-8", errors="replace")
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return False  # openpyxl has read it; a different layout has no such flag to trust
+    found = re.search(r"<(?:\w+:)?calcPr\b[^>]*\bfullCalcOnLoad\s*=\s*[\"'](1|true)[\"']", text)
+    return found is not None
+
+
 def _check_formulas(path: Path, ds: Dataset, sheet: pd.DataFrame) -> None:
     """Formula cells are read as the value the workbook saved with them. A workbook written
     by a program that does not calculate (a script, some exporters) saves none: refuse it
     rather than read those cells as empty."""
     import openpyxl
 
+    placeholders = _asks_full_recalculation(path)
     book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     try:
         unsaved = [
@@ -381,12 +397,18 @@ def _check_formulas(path: Path, ds: Dataset, sheet: pd.DataFrame) -> None:
             for row in book.worksheets[0].iter_rows()
             for cell in row
             if getattr(cell, "data_type", None) == "f"
-            and pd.isna(sheet.iat[cell.row - 1, cell.column - 1])
+            and (placeholders or pd.isna(sheet.iat[cell.row - 1, cell.column - 1]))
         ]
     finally:
         book.close()
     if unsaved:
         shown = ", ".join(unsaved[:MAX_SAMPLES]) + (" …" if len(unsaved) > MAX_SAMPLES else "")
+        why = (
+            "; the program that wrote it did not calculate them (the workbook asks to be "
+            "recalculated when opened), so any value saved beside them is a placeholder"
+            if placeholders
+            else ""
+        )
         raise _FileProblems(
             [
                 _Problem(
@@ -394,7 +416,7 @@ def _check_formulas(path: Path, ds: Dataset, sheet: pd.DataFrame) -> None:
                     str(path),
                     "formula_values",
                     f"{ds.title}: {len(unsaved)} formula cell(s) in {path.name} have no saved "
-                    f"value ({shown}); they would be read as empty",
+                    f"value ({shown}){why}; they would be read as empty or wrong",
                     "open the workbook in Excel (or LibreOffice) and save it, so each formula "
                     f"keeps its result, or paste the cells as values; or {_SAVE_AS_CSV[8:]}",
                     failing_count=len(unsaved),

@@ -282,6 +282,9 @@ def _xlsx_with_formula(data_dir: Path, target: Path, saved: str | None) -> None:
                 )
                 assert found == 1
                 data = text.encode()
+            if item.filename == "xl/workbook.xml" and saved is not None:
+                # Excel clears the recalculate-on-open flag when it saves its results
+                data = re.sub(rb'\s*fullCalcOnLoad="1"', b"", data)
             dst.writestr(item, data)
     plain.unlink()
 
@@ -301,3 +304,19 @@ def test_xlsx_formula_without_a_saved_value_is_refused(data_dir: Path, tmp_path:
     err = _load_error(xlsx_dir, datasets=["families_first"])
     assert err.rule == "formula_values"
     assert "1 formula cell(s) in families_first.xlsx have no saved value (E2)" in str(err)
+
+
+def test_xlsx_formula_results_left_to_recalculate_are_refused(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """XlsxWriter (what pandas writes with) saves 0 as every formula's result and asks Excel
+    to recalculate on opening: reading that 0 would publish a wrong number."""
+    xlsx_dir = tmp_path / "xlsx"
+    xlsx_dir.mkdir()
+    raw = pd.read_csv(data_dir / "families_first.csv", dtype=str)
+    raw.loc[0, "children_covered"] = "=SUM(450,450)"
+    raw.to_excel(xlsx_dir / "families_first.xlsx", index=False, engine="xlsxwriter")
+    err = _load_error(xlsx_dir, datasets=["families_first"])
+    assert err.rule == "formula_values"
+    assert "1 formula cell(s) in families_first.xlsx have no saved value (E2)" in str(err)
+    assert "recalculated when opened" in str(err)
