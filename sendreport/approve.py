@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sendreport.exceptions import InputFileError, NotApproved, ParameterError
-from sendreport.manifest import MANIFEST, read_manifest, sha256_file
+from sendreport.manifest import MANIFEST, compare_hashes, read_manifest, sha256_file
 
 APPROVAL = "approval.json"
 EXTRA_FILES = frozenset({APPROVAL})
@@ -79,19 +79,6 @@ def build_hashes(folder: Path) -> tuple[str, dict[str, str]]:
 
 def recorded_outputs(manifest: dict[str, Any]) -> dict[str, str]:
     return {k: v for k, v in manifest.get("outputs", {}).items() if is_signed_off(k)}
-
-
-def compare_hashes(recorded: dict[str, str], current: dict[str, str], since: str) -> list[str]:
-    """Files missing, changed or added since ``since`` (e.g. "the build")."""
-    problems = []
-    for name in sorted(recorded.keys() | current.keys()):
-        if name not in current:
-            problems.append(f"{name}: missing (removed since {since})")
-        elif name not in recorded:
-            problems.append(f"{name}: added since {since}")
-        elif recorded[name] != current[name]:
-            problems.append(f"{name}: changed since {since} (SHA-256 differs)")
-    return problems
 
 
 def read_build(folder: Path) -> dict[str, Any]:

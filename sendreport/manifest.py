@@ -201,13 +201,19 @@ def check_outputs(folder: Path, manifest: dict[str, Any]) -> list[str]:
     recorded = manifest.get("outputs", {})
     present = output_hashes(folder) if folder.is_dir() else {}
     present = {k: v for k, v in present.items() if k not in SIDECARS or k in recorded}
-    for name in sorted(recorded.keys() | present.keys()):
-        if name not in present:
-            problems.append(f"file {name}: missing from the build folder")
+    return problems + compare_hashes(recorded, present, "the build")
+
+
+def compare_hashes(recorded: dict[str, str], current: dict[str, str], since: str) -> list[str]:
+    """Files missing, changed or added since ``since`` ("the build", "approval")."""
+    problems = []
+    for name in sorted(recorded.keys() | current.keys()):
+        if name not in current:
+            problems.append(f"{name}: missing (removed since {since})")
         elif name not in recorded:
-            problems.append(f"file {name}: not written by the build (added since)")
-        elif present[name] != recorded[name]:
-            problems.append(f"file {name}: changed since the build (hash differs)")
+            problems.append(f"{name}: added since {since}")
+        elif recorded[name] != current[name]:
+            problems.append(f"{name}: changed since {since} (SHA-256 differs)")
     return problems
 
 

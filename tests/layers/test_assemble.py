@@ -58,9 +58,9 @@ def test_seal_and_output_check(tmp_path: Path) -> None:
     (folder / "newsletter.html").write_text("edited")
     problems = mf.check_outputs(folder, recorded)
     assert problems == [
-        "file extra.txt: not written by the build (added since)",
-        "file newsletter.html: changed since the build (hash differs)",
-        "file newsletter.pdf: missing from the build folder",
+        "extra.txt: added since the build",
+        "newsletter.html: changed since the build (SHA-256 differs)",
+        "newsletter.pdf: missing (removed since the build)",
     ]
     recorded["data_as_at"] = "2099-01-01"
     assert mf.check_outputs(folder, recorded)[0].startswith("manifest.json: edited")
