@@ -465,7 +465,10 @@ def render_data_md() -> str:
         "",
         "A build reads one file per dataset from its data folder: `<dataset>.csv` (UTF-8, "
         "comma-separated; a byte-order mark is fine), `<dataset>.parquet` or "
-        "`<dataset>.xlsx` (first sheet, header in row 1). Exactly one file per dataset.",
+        "`<dataset>.xlsx` (first sheet, header in row 1; formula cells are read as the "
+        "results Excel or LibreOffice saved with them, and a workbook whose formulas have no "
+        "calculated results, such as one written by a script, is refused naming the cells). "
+        "Exactly one file per dataset.",
         "",
         "The data a council already holds can be used as it is: SEN2 returns (`*.xml`) "
         "instead of `ehcp_requests`, its own exports described by a `mapping.toml`, or "
