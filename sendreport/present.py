@@ -427,6 +427,10 @@ class ReportContext:
     def _commentary(self, subject: str):  # type: ignore[no-untyped-def]
         return find_commentary(self.frames.get("commentary"), self.period.label, subject)
 
+    def has_commentary(self, subject: str) -> bool:
+        """Whether the officers wrote commentary on ``subject`` for this quarter."""
+        return self._commentary(subject) is not None
+
     def commentary(self, subject: str, *, heading: str | None = None) -> bool:
         """Show the officers' commentary on ``subject`` (a metric id, ``summary`` or
         ``area:N``) for this quarter, escaped, and record it; False when there is none."""
@@ -453,8 +457,8 @@ class ReportContext:
         missing = missing_commentary(frame, self.period.label, subjects)
         if missing:
             message = (
-                f"{self.report}: {len(missing)} {why} with no officer commentary for "
-                f"{self.period.label}: {', '.join(missing)}; the committee will ask about "
+                f"{self.report}: {why} with no officer commentary for {self.period.label} "
+                f"({len(missing)}): {', '.join(missing)}; the committee will ask about "
                 "them: add rows to the commentary dataset (see docs/data.md)"
             )
             _display({WARNING_MIME: {"message": message}}, raw=True)

@@ -20,10 +20,13 @@ HOSTILE = "<script>alert('x')</script> Backlog <b>cleared</b> by [June](javascri
 
 def test_demo_commentary_is_shown_beside_its_measure(demo_build: DemoBuild) -> None:
     soup = BeautifulSoup((demo_build.folder / "performance.html").read_text(), "html.parser")
-    scorecard = next(t for t in soup.find_all("table") if "Scorecard" in t.caption.get_text())
-    headers = [th.get_text(" ", strip=True) for th in scorecard.thead.find_all("th")]
-    assert headers[-1] == "Officer commentary"
-    row = next(tr for tr in scorecard.tbody.find_all("tr") if "within 20 weeks" in tr.th.get_text())
+    tables = {t.caption.get_text(" ", strip=True): t for t in soup.find_all("table")}
+    table = next(
+        t for c, t in tables.items() if c.startswith("Officer commentary on the scorecard")
+    )
+    headers = [th.get_text(" ", strip=True) for th in table.thead.find_all("th")]
+    assert headers == ["Measure", "Rating", "Officer commentary"]
+    row = next(tr for tr in table.tbody.find_all("tr") if "within 20 weeks" in tr.th.get_text())
     assert "Cases at risk of passing 20 weeks" in row.find_all("td")[-1].get_text()
     asides = soup.find_all("div", class_="commentary")
     assert asides and all("Demo officer" in a.get_text() for a in asides)
