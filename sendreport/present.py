@@ -431,16 +431,16 @@ class ReportContext:
         """Whether the officers wrote commentary on ``subject`` for this quarter."""
         return self._commentary(subject) is not None
 
-    def commentary(self, subject: str, *, heading: str | None = None) -> bool:
+    def commentary(self, subject: str, *, heading: str | None = None) -> None:
         """Show the officers' commentary on ``subject`` (a metric id, ``summary`` or
-        ``area:N``) for this quarter, escaped, and record it; False when there is none."""
+        ``area:N``) for this quarter, escaped, and record it; nothing when there is none.
+        Returns nothing, so a notebook cell ending with it displays no value."""
         note = self._commentary(subject)
         if note is None:
-            return False
+            return
         markup = clean_html(commentary_html(note, heading=heading))
         payload = commentary_payload(note, report=self.report, period=self.period.label)
         _display({"text/html": markup, "text/plain": note.text, COMMENTARY_MIME: payload}, raw=True)
-        return True
 
     def commentary_cell(self, subject: str) -> str:
         """A table cell: the commentary's words (escaped by the table), recorded; or a dash."""

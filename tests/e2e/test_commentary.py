@@ -28,6 +28,8 @@ def test_demo_commentary_is_shown_beside_its_measure(demo_build: DemoBuild) -> N
     assert headers == ["Measure", "Rating", "Officer commentary"]
     row = next(tr for tr in table.tbody.find_all("tr") if "within 20 weeks" in tr.th.get_text())
     assert "Cases at risk of passing 20 weeks" in row.find_all("td")[-1].get_text()
+    stray = [e for e in soup.find_all(string=True) if e.strip() in ("True", "False", "None")]
+    assert not stray, "a cell's return value leaked into the reader edition"
     asides = soup.find_all("div", class_="commentary")
     assert asides and all("Demo officer" in a.get_text() for a in asides)
     records = json.loads((demo_build.folder / "commentary.json").read_text())
