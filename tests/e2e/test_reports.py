@@ -124,12 +124,12 @@ def reader_text(soup: BeautifulSoup) -> str:
     figures); ``quoted`` and ``plan-updates`` blocks reproduce the improvement-plan tracker's
     own words (``ReportContext.quote_updates``), which are data, not computed figures;
     ``chart-data`` tables repeat the points a chart draws (they are in tables.xlsx, not
-    figures.json).
+    figures.json); ``commentary`` is the officers' own words (sendreport.commentary).
     """
     main = soup.find("main") or soup
     for tag in main.find_all(["script", "style", "img"]):
         tag.decompose()
-    for tag in main.select(".methodology, .quoted, .plan-updates, .chart-data"):
+    for tag in main.select(".methodology, .quoted, .plan-updates, .chart-data, .commentary"):
         tag.decompose()
     lines = []
     for block in main.find_all(
