@@ -165,8 +165,8 @@ def render_page(
 </head>
 <body class="edition-{edition}">
 <a class="skip-link" href="#main">Skip to main content</a>
-{banner}
 <header class="masthead">
+{banner}
 <p class="org">{esc(la_name)}</p>
 <p>{esc(period_text)} · {edition_label} · Data as at {esc(data_as_at)}</p>
 </header>
