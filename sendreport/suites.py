@@ -67,24 +67,19 @@ def _expectation(
     return {"type": kind, "kwargs": kwargs, "meta": {"rule": rule}, "severity": severity}
 
 
-def _column_expectations(ds: Dataset, col: Column) -> list[dict[str, Any]]:
-    out = []
+def _type_expectation(col: Column) -> dict[str, Any]:
+    """The check that a column holds values of its contract kind."""
     check, kwargs = _TYPE_CHECKS[col.kind]
-    out.append(
-        _expectation(
-            check,
-            {"column": col.name, **kwargs},
-            f"{col.name} holds {_KIND_WORDS[col.kind]} values",
-        )
+    return _expectation(
+        check,
+        {"column": col.name, **kwargs},
+        f"{col.name} holds {_KIND_WORDS[col.kind]} values",
     )
-    if not col.nullable:
-        out.append(
-            _expectation(
-                "expect_column_values_to_not_be_null",
-                {"column": col.name},
-                f"{col.name} is never empty",
-            )
-        )
+
+
+def _value_range_expectations(col: Column) -> list[dict[str, Any]]:
+    """Allowed categories, 0/1 flags and number minimums for one column."""
+    out = []
     if col.kind == "category" and col.allowed:
         out.append(
             _expectation(
@@ -111,7 +106,44 @@ def _column_expectations(ds: Dataset, col: Column) -> list[dict[str, Any]]:
                 else f"{col.name} is at least {col.minimum}",
             )
         )
-    pattern = _PATTERNS.get((ds.name, col.name)) or _PATTERNS.get((col.name, col.name))
+    return out
+
+
+def _column_pattern(ds: Dataset, col: Column) -> tuple[str, str] | None:
+    """The regex a text column matches and its words, when the contract sets one."""
+    return _PATTERNS.get((ds.name, col.name)) or _PATTERNS.get((col.name, col.name))
+
+
+def _date_limit_expectations(ds: Dataset, col: Column) -> list[dict[str, Any]]:
+    """No date after the end of the data (planned dates: at most a year after it)."""
+    if col.name in ds.planned:
+        limit, words = "plan_end", "is no more than a year after the end of the data (planned)"
+    elif col.name in ds.dated_by:
+        limit, words = "data_end", "is not after the end of the data"
+    else:
+        return []
+    return [
+        _expectation(
+            "expect_column_values_to_be_between",
+            {"column": col.name, "max_value": {"$PARAMETER": limit}},
+            f"{col.name} {words}",
+        )
+    ]
+
+
+def _column_expectations(ds: Dataset, col: Column) -> list[dict[str, Any]]:
+    """Every single-column rule for ``col``: type, presence, values, pattern, date limit."""
+    out = [_type_expectation(col)]
+    if not col.nullable:
+        out.append(
+            _expectation(
+                "expect_column_values_to_not_be_null",
+                {"column": col.name},
+                f"{col.name} is never empty",
+            )
+        )
+    out += _value_range_expectations(col)
+    pattern = _column_pattern(ds, col)
     if pattern:
         out.append(
             _expectation(
@@ -120,145 +152,156 @@ def _column_expectations(ds: Dataset, col: Column) -> list[dict[str, Any]]:
                 f"{col.name} is {pattern[1]}",
             )
         )
-    if col.name in ds.planned:
-        out.append(
-            _expectation(
-                "expect_column_values_to_be_between",
-                {"column": col.name, "max_value": {"$PARAMETER": "plan_end"}},
-                f"{col.name} is no more than a year after the end of the data (planned)",
-            )
-        )
-    elif col.name in ds.dated_by:
-        out.append(
-            _expectation(
-                "expect_column_values_to_be_between",
-                {"column": col.name, "max_value": {"$PARAMETER": "data_end"}},
-                f"{col.name} is not after the end of the data",
-            )
-        )
-    return out
+    return out + _date_limit_expectations(ds, col)
 
 
-def _cross_column_expectations(ds: Dataset) -> list[dict[str, Any]]:
-    """Rules that tie columns together, from the contract's notes."""
-    out: list[dict[str, Any]] = []
+def _a_at_least_b(column_a: str, column_b: str, why: str) -> dict[str, Any]:
+    """``column_a >= column_b`` on every row where both are filled in."""
+    return _expectation(
+        "expect_column_pair_values_a_to_be_greater_than_b",
+        {
+            "column_A": column_a,
+            "column_B": column_b,
+            "or_equal": True,
+            "ignore_row_if": "either_value_is_missing",
+        },
+        why,
+    )
 
-    def a_at_least_b(column_a: str, column_b: str, why: str) -> None:
-        out.append(
-            _expectation(
-                "expect_column_pair_values_a_to_be_greater_than_b",
-                {
-                    "column_A": column_a,
-                    "column_B": column_b,
-                    "or_equal": True,
-                    "ignore_row_if": "either_value_is_missing",
-                },
-                why,
-            )
-        )
 
-    def null_when(column: str, condition: str, rule: str, *, null: bool = True) -> None:
-        kind = "expect_column_values_to_be_null" if null else "expect_column_values_to_not_be_null"
-        kwargs = {"column": column, "row_condition": condition, "condition_parser": "pandas"}
-        out.append(_expectation(kind, kwargs, rule))
+def _null_when(column: str, condition: str, rule: str, *, null: bool = True) -> dict[str, Any]:
+    """``column`` is empty (or, with ``null=False``, filled in) on rows matching ``condition``."""
+    kind = "expect_column_values_to_be_null" if null else "expect_column_values_to_not_be_null"
+    kwargs = {"column": column, "row_condition": condition, "condition_parser": "pandas"}
+    return _expectation(kind, kwargs, rule)
 
-    if ds.name == "ehcp_requests":
-        for later in ("request_outcome_date", "assessment_outcome_date", "plan_issued_date"):
-            a_at_least_b(later, "received_date", f"{later} is not before received_date")
-        # The steps happen in order: decision, then assessment outcome, then the plan.
-        a_at_least_b(
+
+def _request_date_order() -> list[dict[str, Any]]:
+    """A request's dates never run backwards: received, decision, assessment, plan."""
+    out = [
+        _a_at_least_b(later, "received_date", f"{later} is not before received_date")
+        for later in ("request_outcome_date", "assessment_outcome_date", "plan_issued_date")
+    ]
+    # The steps happen in order: decision, then assessment outcome, then the plan.
+    out.append(
+        _a_at_least_b(
             "assessment_outcome_date",
             "request_outcome_date",
             "assessment_outcome_date is not before request_outcome_date",
         )
-        a_at_least_b(
+    )
+    out.append(
+        _a_at_least_b(
             "plan_issued_date",
             "assessment_outcome_date",
             "plan_issued_date is not before assessment_outcome_date",
         )
-        null_when(
+    )
+    return out
+
+
+def _request_expectations() -> list[dict[str, Any]]:
+    """``ehcp_requests``: dates in order, and each outcome's date and next step present
+    exactly when the outcome says so."""
+    return [
+        *_request_date_order(),
+        _null_when(
             "request_outcome_date",
             'request_outcome in ["assess", "not_assess"]',
             "a decided request (assess, not_assess) has its request_outcome_date",
             null=False,
-        )
-        null_when(
+        ),
+        _null_when(
             "request_outcome_date",
             'request_outcome == "pending"',
             "a pending request has no request_outcome_date",
-        )
-        null_when(
+        ),
+        _null_when(
             "assessment_outcome_date",
             'assessment_outcome in ["issue", "not_issue", "withdrawn"]',
             "an assessment outcome other than pending has its assessment_outcome_date",
             null=False,
-        )
-        out.append(
-            _expectation(
-                "expect_column_values_to_be_null",
-                {
-                    "column": "plan_issued_date",
-                    "row_condition": 'assessment_outcome != "issue"',
-                    "condition_parser": "pandas",
-                },
-                "plan_issued_date is filled in only when assessment_outcome is 'issue'",
-            )
-        )
-        out.append(
-            _expectation(
-                "expect_column_values_to_be_null",
-                {
-                    "column": "assessment_outcome",
-                    "row_condition": 'request_outcome != "assess"',
-                    "condition_parser": "pandas",
-                },
-                "assessment_outcome is filled in only when request_outcome is 'assess'",
-            )
-        )
-    elif ds.name == "service_waits":
-        a_at_least_b("waiting", "waiting_over_18_weeks", "waiting_over_18_weeks ≤ waiting")
-    elif ds.name == "cla_stability":
-        a_at_least_b(
-            "children_looked_after",
-            "three_plus_placements",
-            "three_plus_placements ≤ children_looked_after",
-        )
-    elif ds.name == "families_first":
-        a_at_least_b(
+        ),
+        _null_when(
+            "plan_issued_date",
+            'assessment_outcome != "issue"',
+            "plan_issued_date is filled in only when assessment_outcome is 'issue'",
+        ),
+        _null_when(
+            "assessment_outcome",
+            'request_outcome != "assess"',
+            "assessment_outcome is filled in only when request_outcome is 'assess'",
+        ),
+    ]
+
+
+def _families_first_expectations() -> list[dict[str, Any]]:
+    """``families_first``: a sane family size, and quarter labels that match their dates."""
+    return [
+        _a_at_least_b(
             "assessments_completed__times_8",
             "children_covered",
             "children_covered ≤ assessments_completed × 8 (a sane family size)",
-        )
-        out += _quarter_label_expectations("quarter", "quarter_end", exact=True)
-    elif ds.name == "improvement_plan":
-        out.append(
-            _expectation(
-                "expect_column_values_to_be_between",
-                {"column": "area_id", "min_value": 1, "max_value": 99},
-                "area_id is an improvement area, 1 to 99",
+        ),
+        *_quarter_label_expectations("quarter", "quarter_end", exact=True),
+    ]
+
+
+def _improvement_plan_expectations() -> list[dict[str, Any]]:
+    """``improvement_plan``: area numbers in range, update dates inside their quarter."""
+    return [
+        _expectation(
+            "expect_column_values_to_be_between",
+            {"column": "area_id", "min_value": 1, "max_value": 99},
+            "area_id is an improvement area, 1 to 99",
+        ),
+        *_quarter_label_expectations("update_quarter", "update_date", exact=False),
+    ]
+
+
+def _targets_expectations() -> list[dict[str, Any]]:
+    """``targets``: each names a registered metric and agrees with its direction."""
+    return [
+        _expectation(
+            "expect_column_values_to_be_in_set",
+            {"column": "metric_id", "value_set": {"$PARAMETER": "metric_ids"}},
+            "metric_id is a metric of the registry (docs/metrics.md)",
+        ),
+        _expectation(
+            "expect_column_pair_values_to_be_equal",
+            {
+                "column_A": "polarity",
+                "column_B": "metric_id__polarity",
+                "ignore_row_if": "either_value_is_missing",
+            },
+            "polarity agrees with the metric's own direction (docs/metrics.md)",
+        ),
+    ]
+
+
+def _cross_column_expectations(ds: Dataset) -> list[dict[str, Any]]:
+    """Rules that tie columns together, from the contract's notes."""
+    if ds.name == "ehcp_requests":
+        return _request_expectations()
+    if ds.name == "service_waits":
+        return [
+            _a_at_least_b("waiting", "waiting_over_18_weeks", "waiting_over_18_weeks ≤ waiting")
+        ]
+    if ds.name == "cla_stability":
+        return [
+            _a_at_least_b(
+                "children_looked_after",
+                "three_plus_placements",
+                "three_plus_placements ≤ children_looked_after",
             )
-        )
-        out += _quarter_label_expectations("update_quarter", "update_date", exact=False)
-    elif ds.name == "targets":
-        out.append(
-            _expectation(
-                "expect_column_values_to_be_in_set",
-                {"column": "metric_id", "value_set": {"$PARAMETER": "metric_ids"}},
-                "metric_id is a metric of the registry (docs/metrics.md)",
-            )
-        )
-        out.append(
-            _expectation(
-                "expect_column_pair_values_to_be_equal",
-                {
-                    "column_A": "polarity",
-                    "column_B": "metric_id__polarity",
-                    "ignore_row_if": "either_value_is_missing",
-                },
-                "polarity agrees with the metric's own direction (docs/metrics.md)",
-            )
-        )
-    return out
+        ]
+    if ds.name == "families_first":
+        return _families_first_expectations()
+    if ds.name == "improvement_plan":
+        return _improvement_plan_expectations()
+    if ds.name == "targets":
+        return _targets_expectations()
+    return []
 
 
 def _quarter_label_expectations(label: str, day: str, *, exact: bool) -> list[dict[str, Any]]:
@@ -283,16 +326,7 @@ def _quarter_label_expectations(label: str, day: str, *, exact: bool) -> list[di
         return out
     for column_a, column_b, words in ((day, start, "before"), (end, day, "after")):
         out.append(
-            _expectation(
-                "expect_column_pair_values_a_to_be_greater_than_b",
-                {
-                    "column_A": column_a,
-                    "column_B": column_b,
-                    "or_equal": True,
-                    "ignore_row_if": "either_value_is_missing",
-                },
-                f"{day} is not {words} the quarter {label} names",
-            )
+            _a_at_least_b(column_a, column_b, f"{day} is not {words} the quarter {label} names")
         )
     return out
 
@@ -329,6 +363,65 @@ def helper_columns(ds: Dataset) -> dict[str, dict[str, Any]]:
     return helpers
 
 
+def _uniqueness_expectation(ds: Dataset, helpers: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Each key (or key combination) appears once; a text id ignoring case and spaces."""
+    if len(ds.key) > 1:
+        return _expectation(
+            "expect_compound_columns_to_be_unique",
+            {"column_list": list(ds.key)},
+            f"each combination of {', '.join(ds.key)} appears once",
+        )
+    key = ds.key[0]
+    normalised = f"{key}__normalised" in helpers
+    return _expectation(
+        "expect_column_values_to_be_unique",
+        {"column": f"{key}__normalised" if normalised else key},
+        f"each {key} appears once" + (" (ignoring case and spaces)" if normalised else ""),
+    )
+
+
+def _helper_expectations(ds: Dataset, helpers: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rules read through helper columns: month ends and allowed days of dates."""
+    out = [
+        _expectation(
+            "expect_column_values_to_be_in_set",
+            {"column": helper, "value_set": [True]},
+            f"{spec['column']} is the last day of a month",
+        )
+        for helper, spec in helpers.items()
+        if spec["function"] == "is_month_end"
+    ]
+    out += [
+        _expectation(
+            "expect_column_values_to_be_in_set",
+            {"column": f"{rule.column}__day", "value_set": list(rule.allowed)},
+            f"{rule.column} is {rule.words}",
+        )
+        for rule in ds.date_rules
+    ]
+    return out
+
+
+def _suite_meta(ds: Dataset, helpers: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A suite's ``meta``: its format, origin, helper columns and runtime parameters."""
+    return {
+        "sendreport_suite_format": SUITE_FORMAT_VERSION,
+        "description": f"{ds.title}: generated from sendreport/contract.py by "
+        "sendreport/suites.py; edit those, not this file",
+        "helper_columns": helpers,
+        "parameters": {
+            "data_end": "last day covered by the build's data (ISO date)",
+            **(
+                {"plan_end": "last day planning data may cover: a year after data_end"}
+                if ds.planned
+                else {}
+            ),
+            "la_codes": "list holding the build's LA code",
+            "metric_ids": "the metric ids of the registry (sendreport.metrics)",
+        },
+    }
+
+
 def build_suite(dataset: str | Dataset) -> dict[str, Any]:
     """The suite for one dataset as a plain dict (``ExpectationSuite(**suite)`` loads it)."""
     ds = DATASETS[dataset] if isinstance(dataset, str) else dataset
@@ -343,24 +436,7 @@ def build_suite(dataset: str | Dataset) -> dict[str, Any]:
     ]
     for col in ds.columns:
         expectations += _column_expectations(ds, col)
-    if len(ds.key) == 1:
-        key = ds.key[0]
-        normalised = f"{key}__normalised" in helpers
-        expectations.append(
-            _expectation(
-                "expect_column_values_to_be_unique",
-                {"column": f"{key}__normalised" if normalised else key},
-                f"each {key} appears once" + (" (ignoring case and spaces)" if normalised else ""),
-            )
-        )
-    else:
-        expectations.append(
-            _expectation(
-                "expect_compound_columns_to_be_unique",
-                {"column_list": list(ds.key)},
-                f"each combination of {', '.join(ds.key)} appears once",
-            )
-        )
+    expectations.append(_uniqueness_expectation(ds, helpers))
     # One LA per build. A row-level in-set check (rather than distinct-values-equal-set)
     # names the offending rows and lets a dataset be empty where the contract allows.
     expectations.append(
@@ -370,44 +446,9 @@ def build_suite(dataset: str | Dataset) -> dict[str, Any]:
             "la_code is the build's LA code (one LA per build)",
         )
     )
-    for helper, spec in helpers.items():
-        if spec["function"] == "is_month_end":
-            expectations.append(
-                _expectation(
-                    "expect_column_values_to_be_in_set",
-                    {"column": helper, "value_set": [True]},
-                    f"{spec['column']} is the last day of a month",
-                )
-            )
-    for rule in ds.date_rules:
-        expectations.append(
-            _expectation(
-                "expect_column_values_to_be_in_set",
-                {"column": f"{rule.column}__day", "value_set": list(rule.allowed)},
-                f"{rule.column} is {rule.words}",
-            )
-        )
+    expectations += _helper_expectations(ds, helpers)
     expectations += _cross_column_expectations(ds)
-    return {
-        "name": ds.name,
-        "meta": {
-            "sendreport_suite_format": SUITE_FORMAT_VERSION,
-            "description": f"{ds.title}: generated from sendreport/contract.py by "
-            "sendreport/suites.py; edit those, not this file",
-            "helper_columns": helpers,
-            "parameters": {
-                "data_end": "last day covered by the build's data (ISO date)",
-                **(
-                    {"plan_end": "last day planning data may cover: a year after data_end"}
-                    if ds.planned
-                    else {}
-                ),
-                "la_codes": "list holding the build's LA code",
-                "metric_ids": "the metric ids of the registry (sendreport.metrics)",
-            },
-        },
-        "expectations": expectations,
-    }
+    return {"name": ds.name, "meta": _suite_meta(ds, helpers), "expectations": expectations}
 
 
 def suite_json(dataset: str | Dataset) -> str:
@@ -437,7 +478,7 @@ def _allowed_words(ds: Dataset, col: Column) -> str:
         parts.append("`0`, `1`")
     elif col.kind in ("int", "float") and col.minimum is not None:
         parts.append(f"≥ {col.minimum:g}")
-    pattern = _PATTERNS.get((ds.name, col.name)) or _PATTERNS.get((col.name, col.name))
+    pattern = _column_pattern(ds, col)
     if pattern:
         parts.append(pattern[1])
     if col.name in ds.month_end_columns:
@@ -453,11 +494,11 @@ def _allowed_words(ds: Dataset, col: Column) -> str:
     return "; ".join(parts)
 
 
-def render_data_md() -> str:
-    """The text of ``docs/data.md``: every dataset and column, from the contract."""
+def _data_md_preamble() -> list[str]:
+    """The opening of ``docs/data.md``: file formats and the rules every file follows."""
     from sendreport.load import EMPTY_ALLOWED, SUPPRESSION_MARKERS
 
-    lines = [
+    return [
         "# Input data",
         "",
         "<!-- Generated by `python -m sendreport.suites` from sendreport/contract.py; "
@@ -505,35 +546,48 @@ def render_data_md() -> str:
         "(see [profile.md](profile.md)).",
         "",
     ]
+
+
+def _dataset_section(ds: Dataset) -> list[str]:
+    """One dataset's section of ``docs/data.md``: facts, column table, cross-column rules."""
+    from sendreport.load import EMPTY_ALLOWED
+
+    lines = [
+        f"## `{ds.name}` — {ds.title}",
+        "",
+        ds.description,
+        "",
+        f"- File: `{ds.name}.csv` (or `.parquet`, `.xlsx`)",
+        f"- Usual source: {ds.usual_source}",
+        f"- One row per: {', '.join(ds.key)} (unique)",
+        f"- Required: {'yes' if ds.name in REQUIRED_DATASETS else 'no (optional dataset)'}",
+        f"- Header-only file allowed: {'yes' if ds.name in EMPTY_ALLOWED else 'no'}",
+        "",
+        "| Column | Type | Required | Meaning | Allowed values |",
+        "|---|---|---|---|---|",
+    ]
+    for col in ds.columns:
+        lines.append(
+            f"| `{col.name}` | {_KIND_WORDS[col.kind]} | "
+            f"{'yes' if col.required else 'optional'} | {col.description} | "
+            f"{_allowed_words(ds, col)} |"
+        )
+    rules = list(ds.notes)
+    if ds.month_end_columns:
+        rules.append(f"{', '.join(ds.month_end_columns)}: always the last day of a month.")
+    rules += [f"{rule.column}: always {rule.words}." for rule in ds.date_rules]
+    if rules:
+        lines += ["", "Rules across columns:", ""]
+        lines += [f"- {rule}" for rule in rules]
+    lines.append("")
+    return lines
+
+
+def render_data_md() -> str:
+    """The text of ``docs/data.md``: every dataset and column, from the contract."""
+    lines = _data_md_preamble()
     for ds in DATASETS.values():
-        lines += [
-            f"## `{ds.name}` — {ds.title}",
-            "",
-            ds.description,
-            "",
-            f"- File: `{ds.name}.csv` (or `.parquet`, `.xlsx`)",
-            f"- Usual source: {ds.usual_source}",
-            f"- One row per: {', '.join(ds.key)} (unique)",
-            f"- Required: {'yes' if ds.name in REQUIRED_DATASETS else 'no (optional dataset)'}",
-            f"- Header-only file allowed: {'yes' if ds.name in EMPTY_ALLOWED else 'no'}",
-            "",
-            "| Column | Type | Required | Meaning | Allowed values |",
-            "|---|---|---|---|---|",
-        ]
-        for col in ds.columns:
-            lines.append(
-                f"| `{col.name}` | {_KIND_WORDS[col.kind]} | "
-                f"{'yes' if col.required else 'optional'} | {col.description} | "
-                f"{_allowed_words(ds, col)} |"
-            )
-        rules = list(ds.notes)
-        if ds.month_end_columns:
-            rules.append(f"{', '.join(ds.month_end_columns)}: always the last day of a month.")
-        rules += [f"{rule.column}: always {rule.words}." for rule in ds.date_rules]
-        if rules:
-            lines += ["", "Rules across columns:", ""]
-            lines += [f"- {rule}" for rule in rules]
-        lines.append("")
+        lines += _dataset_section(ds)
     return "\n".join(lines)
 
 

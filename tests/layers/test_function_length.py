@@ -17,7 +17,6 @@ OVER_LIMIT = {
     "demo/calibration.py:complete_year",
     "demo/requests.py:generate_cohort",
     "demo/requests.py:generate_requests",
-    "demo/requests.py:rebalance_cohorts",
     "demo/trackers.py:generate_service_waits",
     "dfe/lait.py:load_percent_pupils_ehcp",
     "load.py:_read_checked",
@@ -26,10 +25,6 @@ OVER_LIMIT = {
     "metrics/scorecard.py:attach_benchmarks",
     "render.py:render_page",
     "spreadsheet.py:write_spreadsheet",
-    "suites.py:_column_expectations",
-    "suites.py:_cross_column_expectations",
-    "suites.py:build_suite",
-    "suites.py:render_data_md",
     "validate.py:validate_inputs",
 }
 
