@@ -65,6 +65,7 @@ def _iso_date(text: str) -> date:
 
 
 def make_parser() -> argparse.ArgumentParser:
+    """The ``sendreport`` command line: one subcommand per task, exit codes in the epilog."""
     parser = argparse.ArgumentParser(
         prog="sendreport",
         description="Regenerate a council's quarterly SEND reports from validated data.",
@@ -73,8 +74,39 @@ def make_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"sendreport {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_build_command(sub)
+    _add_validate_command(sub)
+    _add_demo_data_command(sub)
+    _add_verify_command(sub)
+    _add_diff_command(sub)
+    _add_fetch_dfe_command(sub)
+    _add_open_command(sub)
+    sub.add_parser("las", help="list the local authorities and their numbers")
+    add_ops_commands(sub)
+    _add_inspect_command(sub)
+    return parser
 
+
+def _add_data_end(command: argparse.ArgumentParser) -> None:
+    """``--data-end``, shared by build and validate."""
+    command.add_argument(
+        "--data-end",
+        type=_iso_date,
+        default=None,
+        help="last day the data covers, YYYY-MM-DD (default: the latest caseload month end)",
+    )
+
+
+def _add_build_command(sub: argparse._SubParsersAction) -> None:
+    """``build``: what to build from where, what to make, and how to run."""
     b = sub.add_parser("build", help="validate the data and build the reports for a quarter")
+    _add_build_sources(b)
+    _add_build_outputs(b)
+    _add_build_run_options(b)
+
+
+def _add_build_sources(b: argparse.ArgumentParser) -> None:
+    """``build`` options naming the quarter, the LA and where data and outputs live."""
     b.add_argument(
         "--period",
         default=DEFAULT_PERIOD,
@@ -102,6 +134,10 @@ def make_parser() -> argparse.ArgumentParser:
         default=None,
         help="DfE 'Education, health and care plans' release folder for benchmarks",
     )
+
+
+def _add_build_outputs(b: argparse.ArgumentParser) -> None:
+    """``build`` options choosing editions, formats, reports and notebook execution."""
     from sendreport.build import EDITIONS, FORMATS
 
     b.add_argument(
@@ -140,13 +176,12 @@ def make_parser() -> argparse.ArgumentParser:
         default=None,
         help="folder of report notebooks to run instead of the package's own",
     )
+
+
+def _add_build_run_options(b: argparse.ArgumentParser) -> None:
+    """``build`` options for rebuilding, the data end, kept inputs and output style."""
     b.add_argument("--force", action="store_true", help="rebuild even when up to date")
-    b.add_argument(
-        "--data-end",
-        type=_iso_date,
-        default=None,
-        help="last day the data covers, YYYY-MM-DD (default: the latest caseload month end)",
-    )
+    _add_data_end(b)
     b.add_argument(
         "--keep-inputs",
         action="store_true",
@@ -156,6 +191,9 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--quiet", action="store_true", help="no progress on stderr")
     b.add_argument("--json", action="store_true", help="print one JSON summary line on stdout")
 
+
+def _add_validate_command(sub: argparse._SubParsersAction) -> None:
+    """``validate``: check the input data against the contract only."""
     v = sub.add_parser("validate", help="check the input data against the contract only")
     v.add_argument("--data", type=Path, default=None)
     v.add_argument("--la", default=None, help="expected LA (default: the one in the data)")
@@ -170,14 +208,12 @@ def make_parser() -> argparse.ArgumentParser:
         default=None,
         help="write full results and Data Docs here when validation fails",
     )
-    v.add_argument(
-        "--data-end",
-        type=_iso_date,
-        default=None,
-        help="last day the data covers, YYYY-MM-DD (default: the latest caseload month end)",
-    )
+    _add_data_end(v)
     v.add_argument("--json", action="store_true")
 
+
+def _add_demo_data_command(sub: argparse._SubParsersAction) -> None:
+    """``demo-data``: write demo datasets for one or many LAs."""
     d = sub.add_parser("demo-data", help="write a complete, valid demo dataset for LAs")
     d.add_argument("--out", type=Path, required=True, help="folder (one per LA for many LAs)")
     d.add_argument("--la", default=DEFAULT_LA, help=LA_HELP)
@@ -196,6 +232,9 @@ def make_parser() -> argparse.ArgumentParser:
         help="last day of the data, YYYY-MM-DD (default: the end of the last complete quarter)",
     )
 
+
+def _add_verify_command(sub: argparse._SubParsersAction) -> None:
+    """``verify``: re-execute a build from its recorded inputs."""
     ver = sub.add_parser("verify", help="re-execute a build from its recorded inputs and compare")
     ver.add_argument("build_folder", type=Path)
     ver.add_argument(
@@ -204,15 +243,24 @@ def make_parser() -> argparse.ArgumentParser:
     ver.add_argument("--json", action="store_true")
     ver.add_argument("--quiet", action="store_true")
 
+
+def _add_diff_command(sub: argparse._SubParsersAction) -> None:
+    """``diff``: figures that changed between two builds."""
     df = sub.add_parser("diff", help="figures that changed between two builds")
     df.add_argument("build_a", type=Path)
     df.add_argument("build_b", type=Path)
     df.add_argument("--json", action="store_true")
 
+
+def _add_fetch_dfe_command(sub: argparse._SubParsersAction) -> None:
+    """``fetch-dfe``: download a DfE EHC plans release."""
     f = sub.add_parser("fetch-dfe", help="download a DfE EHC plans release (needs internet)")
     f.add_argument("--out", type=Path, required=True)
     f.add_argument("--url", default=None, help="base URL (default: explore-education-statistics)")
 
+
+def _add_open_command(sub: argparse._SubParsersAction) -> None:
+    """``open``: a report notebook on validated data in JupyterLab."""
     o = sub.add_parser(
         "open", help="open a report notebook on a quarter's validated data in JupyterLab"
     )
@@ -228,14 +276,13 @@ def make_parser() -> argparse.ArgumentParser:
     )
     o.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
-    sub.add_parser("las", help="list the local authorities and their numbers")
-    add_ops_commands(sub)
 
+def _add_inspect_command(sub: argparse._SubParsersAction) -> None:
+    """``inspect``: where each dataset comes from and its first rows."""
     ins = sub.add_parser("inspect", help="where each dataset comes from and its first rows")
     ins.add_argument("--data", type=Path, required=True)
     ins.add_argument("--dataset", action="append", default=None, help="only this dataset")
     ins.add_argument("--rows", type=_positive_int, default=5, help="rows shown (default 5)")
-    return parser
 
 
 def add_ops_commands(sub: argparse._SubParsersAction) -> None:

@@ -13,7 +13,6 @@ from sendreport.resources import PACKAGE_DIR
 
 LIMIT = 60
 OVER_LIMIT = {
-    "cli.py:make_parser",
     "demo/calibration.py:complete_year",
     "demo/requests.py:generate_cohort",
     "demo/requests.py:generate_requests",
