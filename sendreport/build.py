@@ -329,7 +329,9 @@ def prepare_inputs(the_plan: BuildPlan, progress: Progress) -> PreparedInputs:
     timings: dict[str, float] = {}
     stage = time.perf_counter()
     progress.say(f"loading inputs from {options.data_dir}")
-    loaded = load_inputs(options.data_dir)
+    # The plan hashed every input file already: its digests key the validation and the
+    # snapshot, and loading takes them instead of hashing the files again.
+    loaded = load_inputs(options.data_dir, digests=input_digests(the_plan.inputs))
     for warning in loaded.warnings:
         progress.warn(warning)
     data_start, data_end = data_range(loaded.frames, options.data_end)

@@ -11,6 +11,11 @@ from pathlib import Path
 from typing import Any
 
 
+def sha256_bytes(raw: bytes) -> str:
+    """SHA-256 of bytes already read (a file's digest when its bytes are in memory)."""
+    return hashlib.sha256(raw).hexdigest()
+
+
 def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
     """SHA-256 of a file's bytes, read in chunks."""
     digest = hashlib.sha256()

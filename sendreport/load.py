@@ -22,7 +22,7 @@ import csv
 import hashlib
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ import pandas as pd
 
 from sendreport.contract import DATASETS, FILE_SUFFIXES, REQUIRED_DATASETS, Column, Dataset
 from sendreport.exceptions import InputFileError, ProblemRecord, ValidationFailed
+from sendreport.fingerprint import sha256_bytes
 from sendreport.profile import PROFILE_FILE, Profile, load_profile
 
 DATE_DTYPE = "datetime64[ns]"
@@ -156,6 +157,11 @@ class _FileProblems(Exception):
     def __init__(self, problems: list[_Problem]) -> None:
         super().__init__(problems[0].message if problems else "")
         self.problems = problems
+
+
+def _one_problem(ds: Dataset, path: Path, rule: str, message: str, hint: str) -> _FileProblems:
+    """The exception for a single problem with a whole file."""
+    return _FileProblems([_Problem(ds.name, str(path), rule, message, hint)])
 
 
 def raise_problems(problems: Sequence[_Problem]) -> None:
@@ -734,86 +740,90 @@ def _check_one_la(frame: pd.DataFrame, ds: Dataset, path: Path) -> None:
     )
 
 
-def _read_checked(
-    path: Path, ds: Dataset, *, allow_multiple_las: bool = False
-) -> tuple[pd.DataFrame, FileInfo, list[str]]:
-    raw = path.read_bytes()
-    fmt = path.suffix.lower().lstrip(".")
+def _check_file_type(raw: bytes, fmt: str, ds: Dataset, path: Path) -> None:
+    """Refuse an empty file, and one whose bytes are not what its extension says."""
     if not raw:
-        raise _FileProblems(
-            [
-                _Problem(
-                    ds.name,
-                    str(path),
-                    "file_not_empty",
-                    f"{ds.title}: {path.name} is empty (0 bytes)",
-                    "export the data again; the export probably failed or was interrupted",
-                )
-            ]
+        raise _one_problem(
+            ds,
+            path,
+            "file_not_empty",
+            f"{ds.title}: {path.name} is empty (0 bytes)",
+            "export the data again; the export probably failed or was interrupted",
         )
     binary = _sniff_binary(raw[:8192])
     expected_binary = {"xlsx": b"PK\x03\x04", "parquet": b"PAR1"}.get(fmt)
     if (fmt == "csv" and binary) or (expected_binary and not raw.startswith(expected_binary)):
         what = binary or "a text file"
-        raise _FileProblems(
-            [
-                _Problem(
-                    ds.name,
-                    str(path),
-                    "file_type",
-                    f"{ds.title}: {path.name} has the extension .{fmt} but is {what} "
-                    "(wrong file type; renaming a file does not convert it)",
-                    f"{_SAVE_AS_CSV}, or give the file the extension that matches its content",
-                )
-            ]
+        raise _one_problem(
+            ds,
+            path,
+            "file_type",
+            f"{ds.title}: {path.name} has the extension .{fmt} but is {what} "
+            "(wrong file type; renaming a file does not convert it)",
+            f"{_SAVE_AS_CSV}, or give the file the extension that matches its content",
         )
+
+
+def _read_table(path: Path, ds: Dataset, raw: bytes, fmt: str) -> tuple[list[str], pd.DataFrame]:
+    """The header and untyped rows of a CSV, Excel or Parquet file."""
     if fmt == "csv":
-        header, frame = _read_csv_text(path, ds, raw)
-    elif fmt == "xlsx":
-        header, frame = _read_xlsx(path, ds)
-    else:
-        header, frame = _read_parquet(path, ds)
+        return _read_csv_text(path, ds, raw)
+    if fmt == "xlsx":
+        return _read_xlsx(path, ds)
+    return _read_parquet(path, ds)
+
+
+def _check_has_rows(header: list[str], frame: pd.DataFrame, ds: Dataset, path: Path) -> None:
+    """Refuse a file with no header, or with no rows where the dataset may not be empty."""
     if not header:
-        raise _FileProblems(
-            [
-                _Problem(
-                    ds.name,
-                    str(path),
-                    "file_not_empty",
-                    f"{ds.title}: {path.name} holds no header and no rows",
-                    "export the data again with its header row (see docs/data.md)",
-                )
-            ]
+        raise _one_problem(
+            ds,
+            path,
+            "file_not_empty",
+            f"{ds.title}: {path.name} holds no header and no rows",
+            "export the data again with its header row (see docs/data.md)",
         )
     if len(frame) == 0 and ds.name not in EMPTY_ALLOWED:
-        raise _FileProblems(
-            [
-                _Problem(
-                    ds.name,
-                    str(path),
-                    "has_rows",
-                    f"{ds.title}: {path.name} has a header but no rows; this dataset may not "
-                    "be empty",
-                    "export the data again for the whole period the reports cover",
-                )
-            ]
+        raise _one_problem(
+            ds,
+            path,
+            "has_rows",
+            f"{ds.title}: {path.name} has a header but no rows; this dataset may not be empty",
+            "export the data again for the whole period the reports cover",
         )
-    warnings = []
+
+
+def _unknown_columns_warning(header: list[str], ds: Dataset, path: Path) -> list[str]:
+    """A warning naming the columns the contract does not know (they are ignored)."""
     known = {c.name for c in ds.columns}
     extra = [h for h in header if h not in known]
-    if extra:
-        warnings.append(
-            f"{ds.title}: {path.name} has column{'s' if len(extra) > 1 else ''} the data "
-            f"contract does not know ({', '.join(repr(e) for e in extra)}); "
-            f"{'they are' if len(extra) > 1 else 'it is'} ignored"
-        )
+    if not extra:
+        return []
+    return [
+        f"{ds.title}: {path.name} has column{'s' if len(extra) > 1 else ''} the data "
+        f"contract does not know ({', '.join(repr(e) for e in extra)}); "
+        f"{'they are' if len(extra) > 1 else 'it is'} ignored"
+    ]
+
+
+def _read_checked(
+    path: Path, ds: Dataset, *, allow_multiple_las: bool = False, sha256: str | None = None
+) -> tuple[pd.DataFrame, FileInfo, list[str]]:
+    """Read, check and type one dataset file. ``sha256``: the file's digest when the caller
+    already has it (a build's plan), so the file is not hashed twice."""
+    raw = path.read_bytes()
+    fmt = path.suffix.lower().lstrip(".")
+    _check_file_type(raw, fmt, ds, path)
+    header, frame = _read_table(path, ds, raw, fmt)
+    _check_has_rows(header, frame, ds, path)
+    warnings = _unknown_columns_warning(header, ds, path)
     typed = _type_frame(frame, ds, path)
     if not allow_multiple_las:
         _check_one_la(typed, ds, path)
     info = FileInfo(
         path=str(path),
         size=len(raw),
-        sha256=hashlib.sha256(raw).hexdigest(),
+        sha256=sha256 or sha256_bytes(raw),
         rows=len(typed),
         format=fmt,
     )
@@ -842,26 +852,23 @@ def load_inputs(
     *,
     datasets: Iterable[str] | None = None,
     allow_multiple_las: bool = False,
+    digests: Mapping[str, str] | None = None,
 ) -> Inputs:
     """Read every dataset in ``data_dir`` (default: all of contract.DATASETS).
 
     Every file is read even after one fails, so the error lists all problems at once.
+    ``digests`` (``{file name: sha256}`` of the folder's files, as a build's plan holds
+    them) spares hashing each file a second time.
     """
     data_dir = Path(data_dir)
     names = list(datasets) if datasets is not None else list(DATASETS)
     problems: list[_Problem] = []
     inputs = Inputs(frames={})
+    known = _Digests(data_dir, digests or {})
     mappings = _read_mappings(data_dir)
     for name in names:
-        ds = _dataset(name)
         try:
-            if name in mappings:
-                _read_mapped(data_dir, mappings[name], inputs, allow_multiple_las)
-                continue
-            if name == "ehcp_requests" and _read_sen2(data_dir, ds, inputs, allow_multiple_las):
-                continue
-            path = _find_file(data_dir, ds)
-            frame, info, warnings = _read_checked(path, ds, allow_multiple_las=allow_multiple_las)
+            _read_one(data_dir, name, mappings, inputs, allow_multiple_las, known)
         except _FileProblems as exc:
             if exc.problems[0].rule == "file_present" and name not in REQUIRED_DATASETS:
                 inputs.absent.append(name)  # an optional dataset this council does not hold
@@ -869,15 +876,54 @@ def load_inputs(
             problems.extend(exc.problems)
             if exc.problems[0].rule == "data_folder_exists":
                 break  # one message for the folder, not one per dataset
-            continue
-        inputs.frames[name] = frame
-        inputs.files[name] = info
-        inputs.origins[name] = f"{path.name} ({info.format.upper()} file)"
-        inputs.warnings.extend(warnings)
     raise_problems(problems)
     if data_dir.is_dir():
         inputs.profile = load_profile(data_dir)
     return inputs
+
+
+@dataclass(frozen=True)
+class _Digests:
+    """The SHA-256 digests a caller already holds for the files of one data folder."""
+
+    data_dir: Path
+    by_name: Mapping[str, str]
+
+    def of(self, path: Path) -> str | None:
+        """The known digest of ``path`` (``None``: not known, hash the bytes read)."""
+        if path.absolute().parent != self.data_dir.absolute():
+            return None
+        return self.by_name.get(path.name)
+
+    def of_bytes(self, path: Path, raw: bytes) -> str:
+        """``path``'s digest: the known one, or the SHA-256 of ``raw`` (its bytes)."""
+        return self.of(path) or sha256_bytes(raw)
+
+
+def _read_one(
+    data_dir: Path,
+    name: str,
+    mappings: dict[str, Any],
+    inputs: Inputs,
+    allow_multiple_las: bool,
+    known: _Digests,
+) -> None:
+    """Read dataset ``name`` into ``inputs``: through ``mapping.toml``, from SEN2 returns or
+    from its own file; raises :class:`_FileProblems`."""
+    ds = _dataset(name)
+    if name in mappings:
+        _read_mapped(data_dir, mappings[name], inputs, allow_multiple_las, known)
+        return
+    if name == "ehcp_requests" and _read_sen2(data_dir, ds, inputs, allow_multiple_las, known):
+        return
+    path = _find_file(data_dir, ds)
+    frame, info, warnings = _read_checked(
+        path, ds, allow_multiple_las=allow_multiple_las, sha256=known.of(path)
+    )
+    inputs.frames[name] = frame
+    inputs.files[name] = info
+    inputs.origins[name] = f"{path.name} ({info.format.upper()} file)"
+    inputs.warnings.extend(warnings)
 
 
 def _read_mappings(data_dir: Path) -> dict[str, Any]:
@@ -889,19 +935,16 @@ def _read_mappings(data_dir: Path) -> dict[str, Any]:
     return read_mapping(data_dir)  # a broken mapping is exit 2 before any file is read
 
 
-def _read_mapped(data_dir: Path, mapping: Any, inputs: Inputs, allow_multiple_las: bool) -> None:
-    """Read a dataset through ``mapping.toml`` (file or database), typed per the contract;
-    problems name the source's file, sheet, row and column."""
+def _open_mapped(data_dir: Path, mapping: Any, ds: Dataset) -> Any:
+    """The mapped source's rows (a file or a database query) as a ``MappedFrame``."""
     from sendreport import mapping as mapping_module
 
-    ds = _dataset(mapping.dataset)
     try:
         if mapping.url:
             from sendreport.database import read_mapped_query
 
-            mapped = read_mapped_query(mapping)
-        else:
-            mapped = mapping_module.read_mapped_file(data_dir, mapping)
+            return read_mapped_query(mapping)
+        return mapping_module.read_mapped_file(data_dir, mapping)
     except InputFileError as err:
         raise _FileProblems(
             [
@@ -915,7 +958,12 @@ def _read_mapped(data_dir: Path, mapping: Any, inputs: Inputs, allow_multiple_la
                 )
             ]
         ) from None
-    provenance = Provenance(rows=tuple(mapped.rows), columns=mapped.columns)
+
+
+def _type_mapped(
+    mapped: Any, mapping: Any, ds: Dataset, provenance: Provenance, allow_multiple_las: bool
+) -> pd.DataFrame:
+    """Type a mapped source's frame; problems name the source's rows, columns and format."""
     # A database has no file: its problems name the URL (which never holds a password).
     source: Any = mapped.path or mapped.origin
     try:
@@ -934,15 +982,42 @@ def _read_mapped(data_dir: Path, mapping: Any, inputs: Inputs, allow_multiple_la
                 problem.message += f" (the file's column {mapped.columns[problem.column]!r})"
                 problem.column = mapped.columns[problem.column]
         raise
-    raw = mapped.path.read_bytes() if mapped.path else mapped.digest_source.encode()
-    inputs.frames[ds.name] = typed
-    inputs.files[ds.name] = FileInfo(
-        path=str(source),
-        size=len(raw),
-        sha256=hashlib.sha256(raw).hexdigest(),
+    return typed
+
+
+def _mapped_file_info(mapped: Any, typed: pd.DataFrame, known: _Digests) -> FileInfo:
+    """What was read through a mapping: the file's (or the query rows') size and digest."""
+    if mapped.path:
+        path = Path(mapped.path)
+        size = path.stat().st_size
+        digest = known.of(path) or sha256_bytes(path.read_bytes())
+    else:
+        raw = mapped.digest_source.encode()
+        size, digest = len(raw), sha256_bytes(raw)
+    return FileInfo(
+        path=str(mapped.path or mapped.origin),
+        size=size,
+        sha256=digest,
         rows=len(typed),
         format=mapped.path.suffix.lower().lstrip(".") if mapped.path else "database",
     )
+
+
+def _read_mapped(
+    data_dir: Path,
+    mapping: Any,
+    inputs: Inputs,
+    allow_multiple_las: bool,
+    known: _Digests | None = None,
+) -> None:
+    """Read a dataset through ``mapping.toml`` (file or database), typed per the contract;
+    problems name the source's file, sheet, row and column."""
+    ds = _dataset(mapping.dataset)
+    mapped = _open_mapped(data_dir, mapping, ds)
+    provenance = Provenance(rows=tuple(mapped.rows), columns=mapped.columns)
+    typed = _type_mapped(mapped, mapping, ds, provenance, allow_multiple_las)
+    inputs.frames[ds.name] = typed
+    inputs.files[ds.name] = _mapped_file_info(mapped, typed, known or _Digests(data_dir, {}))
     inputs.provenance[ds.name] = provenance
     inputs.origins[ds.name] = mapped.origin
     inputs.warnings.extend(mapped.warnings)
@@ -954,7 +1029,13 @@ def _read_mapped(data_dir: Path, mapping: Any, inputs: Inputs, allow_multiple_la
         )
 
 
-def _read_sen2(data_dir: Path, ds: Dataset, inputs: Inputs, allow_multiple_las: bool) -> bool:
+def _read_sen2(
+    data_dir: Path,
+    ds: Dataset,
+    inputs: Inputs,
+    allow_multiple_las: bool,
+    known: _Digests | None = None,
+) -> bool:
     """Derive ``ehcp_requests`` from the SEN2 returns in ``data_dir``, if it holds any."""
     from sendreport import sen2
 
@@ -994,14 +1075,11 @@ def _read_sen2(data_dir: Path, ds: Dataset, inputs: Inputs, allow_multiple_las: 
     typed = _type_frame(result.frame, ds, paths[0])
     if not allow_multiple_las:
         _check_one_la(typed, ds, paths[0])
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
     inputs.frames[ds.name] = typed
     inputs.files[ds.name] = FileInfo(
         path=str(paths[-1]) if len(paths) == 1 else str(data_dir / "*.xml"),
         size=sum(p.stat().st_size for p in paths),
-        sha256=digest.hexdigest(),
+        sha256=_sen2_digest(paths, known or _Digests(data_dir, {})),
         rows=len(typed),
         format="sen2-xml",
     )
@@ -1011,6 +1089,14 @@ def _read_sen2(data_dir: Path, ds: Dataset, inputs: Inputs, allow_multiple_las: 
     )
     inputs.warnings.extend(result.warnings)
     return True
+
+
+def _sen2_digest(paths: Sequence[Path], known: _Digests) -> str:
+    """One digest over the SEN2 returns read: SHA-256 of their SHA-256 digests in order."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(bytes.fromhex(known.of(path) or sha256_bytes(path.read_bytes())))
+    return digest.hexdigest()
 
 
 def write_snapshot(inputs: Inputs, directory: Path) -> dict[str, Path]:

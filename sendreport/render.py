@@ -121,6 +121,40 @@ def _highlight_css() -> str:
     return HtmlFormatter(style="default").get_style_defs(".highlight")
 
 
+_DEMO_BANNER = (
+    '<p class="demo-banner" role="note"><strong>Demo data.</strong> Every figure in this '
+    "report was made up by <code>sendreport demo-data</code>; none is the council's.</p>"
+)
+
+
+def _page_css(edition: Edition) -> str:
+    """The page's style sheet: the report's CSS, with code highlighting in the audit edition."""
+    css = (templates_dir() / "report.css").read_text(encoding="utf-8")
+    if edition == "audit":
+        css += "\n" + _highlight_css()
+    return css
+
+
+def _page_head(
+    *, title: str, la_name: str, period_text: str, edition_label: str, css: str, running: str
+) -> str:
+    """The page's ``<head>``: policy, title, description and style with its running header."""
+    esc = html.escape
+    return f"""<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(title)} – {esc(la_name)}, {esc(period_text)}</title>
+<meta name="author" content="{esc(la_name, quote=True)}">
+<meta name="description" content="{esc(title, quote=True)} for {esc(la_name, quote=True)}, {esc(period_text, quote=True)}. {edition_label}.">
+<meta name="generator" content="sendreport {__version__}">
+<style>
+{css}
+@page {{ @top-right {{ content: "{running}"; font-size: 8.5pt; color: #4b4f54; }} }}
+</style>
+</head>"""
+
+
 def render_page(
     body: str,
     *,
@@ -136,37 +170,24 @@ def render_page(
 
     ``demo`` marks every page as demo data: a banner atop the HTML and the PDF's running
     header, so made-up figures can never pass for a council's."""
-    css = (templates_dir() / "report.css").read_text(encoding="utf-8")
-    if edition == "audit":
-        css += "\n" + _highlight_css()
     running = _css_string(f"{'DEMO DATA · ' if demo else ''}{la_name} · {period_text}")
-    banner = (
-        '<p class="demo-banner" role="note"><strong>Demo data.</strong> Every figure in this '
-        "report was made up by <code>sendreport demo-data</code>; none is the council's.</p>"
-        if demo
-        else ""
-    )
     edition_label = "Reader edition" if edition == "reader" else "Audit edition (code shown)"
+    head = _page_head(
+        title=title,
+        la_name=la_name,
+        period_text=period_text,
+        edition_label=edition_label,
+        css=_page_css(edition),
+        running=running,
+    )
     esc = html.escape
-    page = f"""<!DOCTYPE html>
+    return f"""<!DOCTYPE html>
 <html lang="en-GB">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)} – {esc(la_name)}, {esc(period_text)}</title>
-<meta name="author" content="{esc(la_name, quote=True)}">
-<meta name="description" content="{esc(title, quote=True)} for {esc(la_name, quote=True)}, {esc(period_text, quote=True)}. {edition_label}.">
-<meta name="generator" content="sendreport {__version__}">
-<style>
-{css}
-@page {{ @top-right {{ content: "{running}"; font-size: 8.5pt; color: #4b4f54; }} }}
-</style>
-</head>
+{head}
 <body class="edition-{edition}">
 <a class="skip-link" href="#main">Skip to main content</a>
 <header class="masthead">
-{banner}
+{_DEMO_BANNER if demo else ""}
 <p class="org">{esc(la_name)}</p>
 <p>{esc(period_text)} · {edition_label} · Data as at {esc(data_as_at)}</p>
 </header>
@@ -181,7 +202,6 @@ their checksums and the code version.</p>
 </body>
 </html>
 """
-    return page
 
 
 _TABLE = re.compile(

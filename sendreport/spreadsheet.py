@@ -106,36 +106,34 @@ def make_sheet(
     )
 
 
-def write_spreadsheet(
-    path: Path,
-    tables: Sequence[Mapping[str, Any]],
-    *,
-    la_name: str,
-    period_text: str,
-    period_end: date,
-    report_titles: Mapping[str, str],
-) -> None:
-    """Write the build's tables to ``path`` (an .xlsx file), deterministically."""
-    import gptables as gpt
+_GENERAL_NOTE = (
+    "general",
+    "Figures are as shown in the reader editions of the reports, including "
+    "any figure withheld to protect individuals (shown with the same words).",
+)
 
-    place = f"{la_name}, {period_text}"
-    labels = sheet_labels(tables)
-    notes = [
-        (
-            "general",
-            "Figures are as shown in the reader editions of the reports, including "
-            "any figure withheld to protect individuals (shown with the same words).",
-        ),
-    ]
+
+def _sheets_and_notes(
+    tables: Sequence[Mapping[str, Any]], place: str, report_titles: Mapping[str, str]
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """One gptables sheet per table, and the notes their titles reference (general first)."""
+    notes = [_GENERAL_NOTE]
     sheets = {}
-    for label, table in zip(labels, tables, strict=True):
+    for label, table in zip(sheet_labels(tables), tables, strict=True):
         ref = None
         if table.get("notes"):
             ref = f"note_{label}"
             notes.append((ref, table["notes"]))
         title = report_titles.get(table["report"], table["report"])
         sheets[label] = make_sheet(table, label, title, place, ref)
-    cover = gpt.Cover(
+    return sheets, notes
+
+
+def _cover(place: str, report_titles: Mapping[str, str]) -> Any:
+    """The workbook's cover sheet: what the tables are and where each number is defined."""
+    import gptables as gpt
+
+    return gpt.Cover(
         title=f"SEND reporting tables: {place}",
         intro=[
             f"The tables published in the SEND reports for {place}, and the data behind "
@@ -150,6 +148,22 @@ def write_spreadsheet(
             "that computed it.",
         ],
     )
+
+
+def write_spreadsheet(
+    path: Path,
+    tables: Sequence[Mapping[str, Any]],
+    *,
+    la_name: str,
+    period_text: str,
+    period_end: date,
+    report_titles: Mapping[str, str],
+) -> None:
+    """Write the build's tables to ``path`` (an .xlsx file), deterministically."""
+    import gptables as gpt
+
+    place = f"{la_name}, {period_text}"
+    sheets, notes = _sheets_and_notes(tables, place, report_titles)
     notes_table = pd.DataFrame(
         {"Note reference": [r for r, _ in notes], "Note text": [t for _, t in notes]}
     )
@@ -158,11 +172,12 @@ def write_spreadsheet(
         workbook = gpt.produce_workbook(
             filename=str(path),
             sheets=sheets,
-            cover=cover,
+            cover=_cover(place, report_titles),
             notes_table=notes_table,
             contentsheet_options={"title": f"Contents: tables for {place}"},
             workbook_options=WORKBOOK_OPTIONS,
         )
+    # A fixed creation time (the period's end) keeps the bytes the same on every build.
     fixed = datetime(period_end.year, period_end.month, period_end.day, tzinfo=UTC)
     workbook.set_properties(
         {

@@ -402,33 +402,22 @@ def validate_inputs(
     national extracts (``sendreport validate --all-las``). ``data_end_basis`` says where
     ``data_end`` came from (stated or derived); messages that name the end say it too.
     """
-    if la_code and not la_codes:
-        check_data_is_for(inputs, la_code)
-    if la_codes:  # a regional or national extract: every listed LA is allowed
-        allowed = sorted(set(la_codes))
-        la = ",".join(allowed)
-    else:
-        la = la_code or _infer_la_code(inputs) or ""
-        allowed = [la]
-    parameters = {
-        "data_end": pd.Timestamp(data_end),
-        # Planning data (e.g. places for the next September) may run a year past the data.
-        "plan_end": pd.Timestamp(data_end) + pd.DateOffset(years=1),
-        "la_codes": allowed,
-        "metric_ids": metric_ids(),
-    }
-    names = [n for n in DATASETS if n in inputs.frames] + sorted(
-        n for n in inputs.frames if n not in DATASETS
-    )
+    la, allowed = _allowed_las(inputs, la_code, la_codes)
+    parameters = _suite_parameters(data_end, allowed)
+    names = _validation_order(inputs)
     suite_files = {n: load_suite_json(n, suites_dir) for n in names}
 
     with _quiet_gx() as gx:
-        from great_expectations.core import ExpectationSuite
         from great_expectations.core.run_identifier import RunIdentifier
 
         context = _new_context(gx)
-        run_id = RunIdentifier(run_name="sendreport-validate")
-        source = context.data_sources.add_pandas("sendreport")
+        run = _SuiteRun(
+            gx=gx,
+            context=context,
+            source=context.data_sources.add_pandas("sendreport"),
+            run_id=RunIdentifier(run_name="sendreport-validate"),
+            parameters=parameters,
+        )
         summary = ValidationSummary(
             data_end=parameters["data_end"].date().isoformat(),
             la_code=la,
@@ -442,62 +431,132 @@ def validate_inputs(
             frame = inputs.frames[name]
             if not isinstance(frame.index, pd.RangeIndex):
                 frame = frame.reset_index(drop=True)
-            helpers = suite_json.get("meta", {}).get("helper_columns", {})
-            checked = add_helper_columns(frame, helpers)
-            batch_definition = source.add_dataframe_asset(
-                name
-            ).add_batch_definition_whole_dataframe("whole")
-            suite = context.suites.add(ExpectationSuite(**json.loads(json.dumps(suite_json))))
-            # A ValidationDefinition (not batch.validate) reads the frame once — GX
-            # fingerprints every batch it builds, seconds for a million rows — and stores
-            # the result where Data Docs can find it.
-            definition = context.validation_definitions.add(
-                gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
-            )
-            run = {
-                "batch_parameters": {"dataframe": checked},
-                "expectation_parameters": parameters,
-                "run_id": run_id,
-            }
-            # Pass/fail alone first: collecting failing rows costs whole-frame filters even
-            # when nothing fails (about 40% of the time on a million rows). Only a dataset
-            # that fails is validated again in full, for its samples, results and Data Docs.
-            result = definition.run(result_format="BOOLEAN_ONLY", **run)
-            if not all(r.success for r in result.results):
-                # GX Data Docs put failing values into HTML as they are: validate a copy
-                # whose text is HTML-escaped (same rows fail) so the pages show it as text.
-                run["batch_parameters"] = {"dataframe": escape_text_cells(checked)}
-                result = definition.run(result_format="COMPLETE", **run)
-            results[name] = result
+            results[name] = result = run.validate(name, frame, suite_json)
             found = _problems_from_result(name, frame, suite_json, result, parameters | words)
-            if name in inputs.files:
-                for problem in found:
-                    problem.path = str(inputs.files[name].path)
-            if name in inputs.provenance:  # name the source's rows and columns (SEN2, mapping)
-                for problem in found:
-                    inputs.provenance[name].relabel_problem(problem)
+            _locate_problems(inputs, name, found)
             problems += found
-            evaluated = len(result.results)
-            summary.datasets[name] = DatasetSummary(
-                rows=len(frame),
-                expectations=evaluated,
-                passed=sum(1 for r in result.results if r.success),
-                suite=suite_path.name,
-                suite_sha256=hashlib.sha256(suite_path.read_bytes()).hexdigest(),
-            )
-        errors = [p for p in problems if p.severity == "error"]
-        if errors:
-            if results_dir is not None:
-                # GX Data Docs sites need an absolute folder; users pass relative ones.
-                try:
-                    _write_results(context, Path(results_dir).resolve(), results, parameters)
-                except OSError:  # a read-only or full folder must not hide the problems
-                    results_dir = None
-            raise ValidationFailed(
-                problems,
-                results_dir=str(results_dir) if results_dir is not None else None,
-                hint="correct the rows shown in the source system or file, export again and "
-                "rerun; docs/data.md describes every column and rule",
-            )
+            summary.datasets[name] = _dataset_summary(frame, result, suite_path)
+        _raise_on_errors(context, problems, results, results_dir, parameters)
     summary.warnings = [asdict(p) for p in problems]
     return summary
+
+
+def _allowed_las(
+    inputs: Inputs, la_code: str | None, la_codes: Sequence[str] | None
+) -> tuple[str, list[str]]:
+    """The LA words for the summary and the LA codes every row may hold; checks first that
+    the data is for ``la_code`` when one LA is expected."""
+    if la_code and not la_codes:
+        check_data_is_for(inputs, la_code)
+    if la_codes:  # a regional or national extract: every listed LA is allowed
+        allowed = sorted(set(la_codes))
+        return ",".join(allowed), allowed
+    la = la_code or _infer_la_code(inputs) or ""
+    return la, [la]
+
+
+def _suite_parameters(data_end: date, allowed: list[str]) -> dict[str, Any]:
+    """The suites' runtime parameters (``{"$PARAMETER": ...}``) for one validation."""
+    return {
+        "data_end": pd.Timestamp(data_end),
+        # Planning data (e.g. places for the next September) may run a year past the data.
+        "plan_end": pd.Timestamp(data_end) + pd.DateOffset(years=1),
+        "la_codes": allowed,
+        "metric_ids": metric_ids(),
+    }
+
+
+def _validation_order(inputs: Inputs) -> list[str]:
+    """The datasets to validate: the contract's order, then any others by name."""
+    return [n for n in DATASETS if n in inputs.frames] + sorted(
+        n for n in inputs.frames if n not in DATASETS
+    )
+
+
+@dataclass
+class _SuiteRun:
+    """One GX context's means of validating frames against suites in one run."""
+
+    gx: Any
+    context: Any
+    source: Any
+    run_id: Any
+    parameters: dict[str, Any]
+
+    def validate(self, name: str, frame: pd.DataFrame, suite_json: dict) -> Any:
+        """Validate ``frame`` against ``suite_json``: pass/fail alone, then in full on failure."""
+        from great_expectations.core import ExpectationSuite
+
+        helpers = suite_json.get("meta", {}).get("helper_columns", {})
+        checked = add_helper_columns(frame, helpers)
+        batch_definition = self.source.add_dataframe_asset(
+            name
+        ).add_batch_definition_whole_dataframe("whole")
+        suite = self.context.suites.add(ExpectationSuite(**json.loads(json.dumps(suite_json))))
+        # A ValidationDefinition (not batch.validate) reads the frame once — GX
+        # fingerprints every batch it builds, seconds for a million rows — and stores
+        # the result where Data Docs can find it.
+        definition = self.context.validation_definitions.add(
+            self.gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
+        )
+        run = {
+            "batch_parameters": {"dataframe": checked},
+            "expectation_parameters": self.parameters,
+            "run_id": self.run_id,
+        }
+        # Pass/fail alone first: collecting failing rows costs whole-frame filters even
+        # when nothing fails (about 40% of the time on a million rows). Only a dataset
+        # that fails is validated again in full, for its samples, results and Data Docs.
+        result = definition.run(result_format="BOOLEAN_ONLY", **run)
+        if not all(r.success for r in result.results):
+            # GX Data Docs put failing values into HTML as they are: validate a copy
+            # whose text is HTML-escaped (same rows fail) so the pages show it as text.
+            run["batch_parameters"] = {"dataframe": escape_text_cells(checked)}
+            result = definition.run(result_format="COMPLETE", **run)
+        return result
+
+
+def _locate_problems(inputs: Inputs, name: str, found: list[ProblemRecord]) -> None:
+    """Give each problem its file's path, and the source's rows and columns (SEN2, mapping)."""
+    if name in inputs.files:
+        for problem in found:
+            problem.path = str(inputs.files[name].path)
+    if name in inputs.provenance:
+        for problem in found:
+            inputs.provenance[name].relabel_problem(problem)
+
+
+def _dataset_summary(frame: pd.DataFrame, result: Any, suite_path: Path) -> DatasetSummary:
+    """How one dataset fared, with the suite file that checked it and its SHA-256."""
+    return DatasetSummary(
+        rows=len(frame),
+        expectations=len(result.results),
+        passed=sum(1 for r in result.results if r.success),
+        suite=suite_path.name,
+        suite_sha256=hashlib.sha256(suite_path.read_bytes()).hexdigest(),
+    )
+
+
+def _raise_on_errors(
+    context: Any,
+    problems: list[ProblemRecord],
+    results: dict[str, Any],
+    results_dir: Path | None,
+    parameters: dict[str, Any],
+) -> None:
+    """Raise :class:`ValidationFailed` when any problem is an error, after writing the full
+    results and Data Docs to ``results_dir`` (when given and writable)."""
+    if not any(p.severity == "error" for p in problems):
+        return
+    if results_dir is not None:
+        # GX Data Docs sites need an absolute folder; users pass relative ones.
+        try:
+            _write_results(context, Path(results_dir).resolve(), results, parameters)
+        except OSError:  # a read-only or full folder must not hide the problems
+            results_dir = None
+    raise ValidationFailed(
+        problems,
+        results_dir=str(results_dir) if results_dir is not None else None,
+        hint="correct the rows shown in the source system or file, export again and "
+        "rerun; docs/data.md describes every column and rule",
+    )

@@ -121,22 +121,8 @@ def load_lait_dictionary(path: Path) -> pd.DataFrame:
     return _read_checked(path, ["Measure_code", "Measure", "Description", "Polarity", "Year_Type"])
 
 
-def load_percent_pupils_ehcp(path: Path) -> pd.DataFrame:
-    """% of pupils with an EHC plan or on SEN support, England, regions and LAs (tidy)."""
-    path = _require_file(path, "percent of pupils with an EHC plan file")
-    cols = [
-        "time_period",
-        "geographic_level",
-        "region_name",
-        "la_name",
-        "new_la_code",
-        "SEN provision",
-        "% of pupils",
-    ]
-    raw = _read_checked(path, cols)
-    level = raw["geographic_level"].str.strip().str.lower().map(LEVELS)
-    raw = raw[level.notna()]
-    level = level[level.notna()]
+def _area_columns(raw: pd.DataFrame, level: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Series]:
+    """Area code, area name and DfE LA number of each row, from its level and names."""
     authorities: list[LocalAuthority] = [local_authority(c) for c in all_la_codes()]
     by_ons = {la.ons_code: la.la_code for la in authorities}
     region_codes = {la.region_name.lower(): la.region_code for la in authorities}
@@ -162,6 +148,26 @@ def load_percent_pupils_ehcp(path: Path) -> pd.DataFrame:
         .map(lambda name: getattr(find_la_by_name(name), "la_code", None) if name else None)
     )
     la_code = ons.map(by_ons).fillna(by_name).where(level == "la")
+    return area_code, area_name, la_code
+
+
+def load_percent_pupils_ehcp(path: Path) -> pd.DataFrame:
+    """% of pupils with an EHC plan or on SEN support, England, regions and LAs (tidy)."""
+    path = _require_file(path, "percent of pupils with an EHC plan file")
+    cols = [
+        "time_period",
+        "geographic_level",
+        "region_name",
+        "la_name",
+        "new_la_code",
+        "SEN provision",
+        "% of pupils",
+    ]
+    raw = _read_checked(path, cols)
+    level = raw["geographic_level"].str.strip().str.lower().map(LEVELS)
+    raw = raw[level.notna()]
+    level = level[level.notna()]
+    area_code, area_name, la_code = _area_columns(raw, level)
     value, status = parse_numbers(raw["% of pupils"])
     provision = raw["SEN provision"].str.strip().str.lower()
     measure = provision.map(

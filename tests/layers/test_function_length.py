@@ -17,14 +17,8 @@ OVER_LIMIT = {
     "demo/requests.py:generate_cohort",
     "demo/requests.py:generate_requests",
     "demo/trackers.py:generate_service_waits",
-    "dfe/lait.py:load_percent_pupils_ehcp",
-    "load.py:_read_checked",
-    "load.py:_read_mapped",
     "metrics/calendar_year.py:dfe_calendar_year_aggregates",
     "metrics/scorecard.py:attach_benchmarks",
-    "render.py:render_page",
-    "spreadsheet.py:write_spreadsheet",
-    "validate.py:validate_inputs",
 }
 
 
