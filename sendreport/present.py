@@ -34,7 +34,7 @@ from sendreport.commentary import (
 )
 from sendreport.contract import DATASETS
 from sendreport.figures import ENGLAND, FIGURE_MIME, figure_role, make_payload
-from sendreport.metrics.base import REGISTRY, Measure
+from sendreport.metrics.base import REGISTRY, Measure, compute, datasets_for
 from sendreport.periods import Period
 from sendreport.profile import Profile, escape_words
 from sendreport.sanitise import clean_html, escape_markdown, markdown_to_html
@@ -43,23 +43,6 @@ from sendreport.tables import TABLE_MIME, make_table_record
 AUDIT_ONLY = "audit-only"
 DFE_SOURCE = "DfE: Education, health and care plans (explore-education-statistics)"
 
-# Metric parameter names that name a dataset of the contract.
-_PARAM_DATASETS = {
-    "requests": "ehcp_requests",
-    "caseload": "ehcp_caseload",
-    "service_waits": "service_waits",
-    "waits": "service_waits",
-    "school_places": "school_places",
-    "places": "school_places",
-    "placement_waits": "placement_waits",
-    "workforce": "workforce",
-    "families_first": "families_first",
-    "cla_stability": "cla_stability",
-    "cla": "cla_stability",
-    "improvement_plan": "improvement_plan",
-    "plan": "improvement_plan",
-    "targets": "targets",
-}
 # Optional datasets that add words around figures rather than a topic of their own: their
 # absence leaves no section out, so it goes unmentioned.
 NOT_A_TOPIC = ("commentary",)
@@ -110,12 +93,8 @@ def format_value(value: float | None, unit: str, *, note: str | None = None) -> 
 
 
 def datasets_used(metric_id: str) -> list[str]:
-    """The contract datasets a metric reads, from its parameter names."""
-    spec = REGISTRY.get(metric_id)
-    if spec is None:
-        return []
-    params = inspect.signature(spec.func).parameters
-    return sorted({_PARAM_DATASETS[p] for p in params if p in _PARAM_DATASETS})
+    """The contract datasets a metric reads: its parameters named after them."""
+    return datasets_for(metric_id)
 
 
 @dataclass
@@ -160,16 +139,9 @@ class ReportContext:
         """A registered metric for ``period`` (default: the quarter) from this council's data;
         None when a dataset it needs was not supplied. Changes in waiting lists are measured
         from the profile's baseline date when it sets one."""
-        from sendreport.metrics.scorecard import resolve_frames
-
-        kwargs, missing = resolve_frames(metric_id, self.frames)
-        if missing:
-            return None
-        func = REGISTRY[metric_id].func
         baseline = self.profile.waiting_list_baseline
-        if baseline is not None and "baseline" in inspect.signature(func).parameters:
-            kwargs["baseline"] = baseline
-        return func(period=period or self.period, **kwargs)
+        options = {"baseline": baseline} if baseline is not None else {}
+        return compute(metric_id, self.frames, period or self.period, **options)
 
     def local_title(self, metric_id: str) -> str:
         """A metric's title in this council's words: its own service names, and the

@@ -20,11 +20,11 @@ Q = Period.parse("2023-24-Q4")
 
 
 def count(n: float, metric_id: str = "ehcp_plans_issued") -> Measure:
-    return Measure(metric_id, float(n), Q, "count")
+    return Measure(float(n), Q, "count", id=metric_id)
 
 
 def rate(num: float, den: float) -> Measure:
-    return Measure("ehcp_20wk_pct_ex", 100 * num / den, Q, "%", numerator=num, denominator=den)
+    return Measure(100 * num / den, Q, "%", numerator=num, denominator=den, id="ehcp_20wk_pct_ex")
 
 
 @pytest.mark.parametrize(
@@ -39,7 +39,7 @@ def rate(num: float, den: float) -> Measure:
         (rate(3, 40), True),  # numerator 3 of 40: 7.5% would give it away
         (rate(2, 4), True),
         (rate(20, 40), False),
-        (Measure("ehcp_20wk_pct_ex", None, Q, "%", numerator=0, denominator=0), False),
+        (Measure(None, Q, "%", numerator=0, denominator=0, id="ehcp_20wk_pct_ex"), False),
     ],
 )
 def test_primary_rule(measure: Measure, hidden: bool) -> None:
@@ -128,7 +128,7 @@ def test_table_cells_and_missing_figures_read_plainly(shown: list[Any]) -> None:
     table = render_table(pd.DataFrame({"Quarter": ["Q"] * 4, "Plans": cells}), "Plans")
     assert "fewer than 5" in table and ">0<" in table and "no figure" in table
     assert "1,234" in table
-    missing = Measure("camhs_waiting", None, Q, "count", note="no CAMHS waiting list count")
+    missing = Measure(None, Q, "count", note="no CAMHS waiting list count", id="camhs_waiting")
     text = rep.fig(missing, "CAMHS")
     assert text.startswith("no figure for this quarter")
     for bad in ("nan", "None", "inf"):

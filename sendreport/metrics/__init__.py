@@ -2,15 +2,12 @@
 
 Importing this package imports every metric module, so :data:`REGISTRY` is full. Each
 entry's docstring Definition block (numerator, denominator, period basis, exclusions,
-source) is what the reports print as its methodology note.
+source) is what the reports print as its methodology note. ``compute(metric_id, frames,
+period)`` computes any of them by id from frames keyed by contract dataset name.
 """
 
 from __future__ import annotations
 
-import inspect
-from typing import Any
-
-from sendreport.exceptions import ParameterError
 from sendreport.metrics import (
     breakdowns,
     calendar_year,
@@ -22,7 +19,16 @@ from sendreport.metrics import (
     scorecard,
     targets,
 )
-from sendreport.metrics.base import DEFINITION_KEYS, REGISTRY, Measure, MetricSpec, metric
+from sendreport.metrics.base import (
+    DEFINITION_KEYS,
+    REGISTRY,
+    Measure,
+    MetricSpec,
+    compute,
+    datasets_for,
+    metric,
+    metric_arguments,
+)
 from sendreport.metrics.calendar_year import (
     AGGREGATE_KEYS,
     dfe_calendar_year_aggregates,
@@ -121,6 +127,7 @@ __all__ = [
     "caseload",
     "cla_3plus_placements_pct",
     "compute",
+    "datasets_for",
     "dfe_calendar_year_aggregates",
     "direction_of_travel",
     "ehcna_decision_6wk_pct",
@@ -149,6 +156,7 @@ __all__ = [
     "improvement_actions_on_track_pct",
     "local",
     "metric",
+    "metric_arguments",
     "placement_waits_over_1yr",
     "published",
     "rag",
@@ -164,22 +172,3 @@ __all__ = [
     "target_for",
     "targets",
 ]
-
-
-def compute(metric_id: str, /, **arguments: Any) -> Measure:
-    """Compute a registered metric by id: ``compute("ehcp_20wk_pct_ex", requests=df,
-    period=p)``. Frames may also be passed under their contract names (``ehcp_requests``,
-    ``ehcp_caseload``); arguments the metric does not take are ignored, so one dict of all
-    frames can be passed to every metric."""
-    if metric_id not in REGISTRY:
-        raise ParameterError(f"unknown metric {metric_id!r}", accepted=", ".join(sorted(REGISTRY)))
-    if "period" not in arguments:
-        raise ParameterError(f"metric {metric_id} needs a period", parameter="period")
-    kwargs, missing = scorecard.resolve_frames(metric_id, arguments)
-    if missing:
-        raise ParameterError(f"metric {metric_id} needs the {missing} dataset", parameter=missing)
-    func = REGISTRY[metric_id].func
-    for name, param in inspect.signature(func).parameters.items():
-        if param.kind is inspect.Parameter.KEYWORD_ONLY and name in arguments:
-            kwargs[name] = arguments[name]
-    return func(period=arguments["period"], **kwargs)

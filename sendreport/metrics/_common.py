@@ -1,5 +1,8 @@
 """Small vectorised helpers shared by the metric modules.
 
+The Measure builders take no id: the :func:`sendreport.metrics.base.metric` wrapper stamps
+the metric's own name on what it returns.
+
 Everything here is unit-agnostic about ``datetime64`` (s, ms, us or ns) and tolerant of
 the two pandas string dtypes (``str`` with NaN and ``string`` with ``pd.NA``): masks are
 always plain numpy booleans, so a missing value never turns a count into ``<NA>``.
@@ -61,7 +64,6 @@ def flag_set(values: pd.Series) -> np.ndarray:
 
 
 def pct_measure(
-    metric_id: str,
     period: Period,
     numerator: float,
     denominator: float,
@@ -73,7 +75,6 @@ def pct_measure(
     comps = tuple((label, float(n)) for label, n in components)
     if denominator == 0:
         return Measure(
-            id=metric_id,
             value=None,
             period=period,
             unit="%",
@@ -83,7 +84,6 @@ def pct_measure(
             components=comps,
         )
     return Measure(
-        id=metric_id,
         value=100.0 * numerator / denominator,
         period=period,
         unit="%",
@@ -94,7 +94,6 @@ def pct_measure(
 
 
 def count_measure(
-    metric_id: str,
     period: Period,
     count: float | None,
     *,
@@ -105,7 +104,6 @@ def count_measure(
     """A count (or other level) Measure; ``count`` None means not available, with ``note``."""
     value = None if count is None else float(count)
     return Measure(
-        id=metric_id,
         value=value,
         period=period,
         unit=unit,
@@ -116,7 +114,6 @@ def count_measure(
 
 
 def change_pct_measure(
-    metric_id: str,
     period: Period,
     current: Measure,
     previous: Measure,
@@ -137,10 +134,9 @@ def change_pct_measure(
     if current.value is None or previous.value is None:
         missing = current if current.value is None else previous
         note = missing.note or "figure not available"
-        return Measure(metric_id, None, period, "%", note=note, components=comps)
+        return Measure(None, period, "%", note=note, components=comps)
     if previous.value == 0:
         return Measure(
-            metric_id,
             None,
             period,
             "%",
@@ -150,7 +146,6 @@ def change_pct_measure(
             components=comps,
         )
     return Measure(
-        metric_id,
         100.0 * (current.value - previous.value) / previous.value,
         period,
         "%",

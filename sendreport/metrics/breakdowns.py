@@ -28,7 +28,7 @@ __all__ = [
 
 @metric(title="New EHC plans issued within 20 weeks (including exceptions)", unit="count",
         polarity="higher")  # fmt: skip
-def ehcp_plans_issued_within_20wk(requests: pd.DataFrame, period: Period) -> Measure:
+def ehcp_plans_issued_within_20wk(ehcp_requests: pd.DataFrame, period: Period) -> Measure:
     """New EHC plans issued in the period no more than 20 weeks after the request.
 
     Definition:
@@ -39,14 +39,14 @@ def ehcp_plans_issued_within_20wk(requests: pd.DataFrame, period: Period) -> Mea
         exclusions: none; plans with a permitted exception are counted
         source: EHCP requests extract (ehcp_requests)
     """
-    t = count_timeliness(requests, period, exclude_exceptions=False)
-    return count_measure("ehcp_plans_issued_within_20wk", period, t.within_20_weeks,
+    t = count_timeliness(ehcp_requests, period, exclude_exceptions=False)
+    return count_measure(period, t.within_20_weeks,
                          components=(("plans issued", t.plans),))  # fmt: skip
 
 
 @metric(title="New EHC plans issued after 20 weeks, within 52 weeks", unit="count",
         polarity="lower")  # fmt: skip
-def ehcp_plans_issued_20_to_52wk(requests: pd.DataFrame, period: Period) -> Measure:
+def ehcp_plans_issued_20_to_52wk(ehcp_requests: pd.DataFrame, period: Period) -> Measure:
     """New EHC plans issued in the period more than 20 but no more than 52 weeks after the request.
 
     Definition:
@@ -57,21 +57,21 @@ def ehcp_plans_issued_20_to_52wk(requests: pd.DataFrame, period: Period) -> Meas
         exclusions: none; plans with a permitted exception are counted
         source: EHCP requests extract (ehcp_requests)
     """
-    t = count_timeliness(requests, period, exclude_exceptions=False)
-    return count_measure("ehcp_plans_issued_20_to_52wk", period, t.over_20_weeks_under_a_year,
+    t = count_timeliness(ehcp_requests, period, exclude_exceptions=False)
+    return count_measure(period, t.over_20_weeks_under_a_year,
                          components=(("plans issued", t.plans),))  # fmt: skip
 
 
-def _over_52wk(metric_id: str, requests: pd.DataFrame, period: Period, *, ex: bool) -> Measure:
-    t = count_timeliness(requests, period, exclude_exceptions=ex)
-    m = pct_measure(metric_id, period, t.over_a_year, t.plans, empty_note=NO_PLANS)
-    return Measure(metric_id, float(t.over_a_year), period, "count", numerator=m.numerator,
+def _over_52wk(ehcp_requests: pd.DataFrame, period: Period, *, ex: bool) -> Measure:
+    t = count_timeliness(ehcp_requests, period, exclude_exceptions=ex)
+    m = pct_measure(period, t.over_a_year, t.plans, empty_note=NO_PLANS)
+    return Measure(float(t.over_a_year), period, "count", numerator=m.numerator,
                    denominator=m.denominator, components=(("plans issued", t.plans),))  # fmt: skip
 
 
 @metric(title="New EHC plans issued more than 52 weeks after the request", unit="count",
         polarity="neutral")  # fmt: skip
-def ehcp_plans_issued_over_52wk(requests: pd.DataFrame, period: Period) -> Measure:
+def ehcp_plans_issued_over_52wk(ehcp_requests: pd.DataFrame, period: Period) -> Measure:
     """New EHC plans issued in the period more than 52 weeks after the request: old cases cleared.
 
     Definition:
@@ -83,12 +83,12 @@ def ehcp_plans_issued_over_52wk(requests: pd.DataFrame, period: Period) -> Measu
         exclusions: none; plans with a permitted exception are counted
         source: EHCP requests extract (ehcp_requests)
     """
-    return _over_52wk("ehcp_plans_issued_over_52wk", requests, period, ex=False)
+    return _over_52wk(ehcp_requests, period, ex=False)
 
 
 @metric(title="New EHC plans issued more than 52 weeks after the request (excluding exceptions)",
         unit="count", polarity="neutral")  # fmt: skip
-def ehcp_plans_issued_over_52wk_ex(requests: pd.DataFrame, period: Period) -> Measure:
+def ehcp_plans_issued_over_52wk_ex(ehcp_requests: pd.DataFrame, period: Period) -> Measure:
     """Of the plans counted in the 20-week figure, those issued more than 52 weeks after the request.
 
     Definition:
@@ -99,12 +99,12 @@ def ehcp_plans_issued_over_52wk_ex(requests: pd.DataFrame, period: Period) -> Me
         exclusions: plans with week20_exception = 1
         source: EHCP requests extract (ehcp_requests)
     """
-    return _over_52wk("ehcp_plans_issued_over_52wk_ex", requests, period, ex=True)
+    return _over_52wk(ehcp_requests, period, ex=True)
 
 
 @metric(title="Illustrative: plans issued within 20 weeks, leaving out plans over 52 weeks",
         unit="%", polarity="higher")  # fmt: skip
-def ehcp_20wk_pct_ex_without_over_52wk(requests: pd.DataFrame, period: Period) -> Measure:
+def ehcp_20wk_pct_ex_without_over_52wk(ehcp_requests: pd.DataFrame, period: Period) -> Measure:
     """Illustrative, not a statutory measure: the 20-week rate without plans over 52 weeks.
 
     Definition:
@@ -117,9 +117,8 @@ def ehcp_20wk_pct_ex_without_over_52wk(requests: pd.DataFrame, period: Period) -
             the request (to show the effect of clearing old cases)
         source: EHCP requests extract (ehcp_requests)
     """
-    t = count_timeliness(requests, period, exclude_exceptions=True)
-    return pct_measure(
-        "ehcp_20wk_pct_ex_without_over_52wk", period, t.within_20_weeks,
+    t = count_timeliness(ehcp_requests, period, exclude_exceptions=True)
+    return pct_measure(period, t.within_20_weeks,
         t.plans - t.over_a_year, empty_note="no plans issued within a year of the request",
         components=(("plans issued without an exception", t.plans),
                     ("of which over 52 weeks, left out", t.over_a_year)),
@@ -135,10 +134,10 @@ def open_requests_band_id(band: str) -> str:
 def _open_requests_band(band: str, low: float, high: float) -> Callable[..., Measure]:
     metric_id = open_requests_band_id(band)
 
-    def count(requests: pd.DataFrame, period: Period) -> Measure:
-        profile = ehcp_overdue_age_profile(requests, period).set_index("band")
+    def count(ehcp_requests: pd.DataFrame, period: Period) -> Measure:
+        profile = ehcp_overdue_age_profile(ehcp_requests, period).set_index("band")
         n = int(profile.loc[band, "requests"])
-        return count_measure(metric_id, period, n)
+        return count_measure(period, n)
 
     low_words = "from 0 days" if np.isinf(low) else f"more than {int(low)} days"
     count.__name__ = count.__qualname__ = metric_id
@@ -161,19 +160,19 @@ def _open_requests_band(band: str, low: float, high: float) -> Callable[..., Mea
 OPEN_REQUEST_BANDS = {band: _open_requests_band(band, low, high) for band, low, high in AGE_BANDS}
 
 
-def _appealable(requests: pd.DataFrame, period: Period) -> np.ndarray:
-    refused = (requests["request_outcome"] == "not_assess").to_numpy(dtype=bool) & dated_in(
-        requests["request_outcome_date"], period
+def _appealable(ehcp_requests: pd.DataFrame, period: Period) -> np.ndarray:
+    refused = (ehcp_requests["request_outcome"] == "not_assess").to_numpy(dtype=bool) & dated_in(
+        ehcp_requests["request_outcome_date"], period
     )
-    not_issued = (requests["assessment_outcome"] == "not_issue").to_numpy(dtype=bool) & dated_in(
-        requests["assessment_outcome_date"], period
-    )
-    return refused | not_issued | dated_in(requests["plan_issued_date"], period)
+    not_issued = (ehcp_requests["assessment_outcome"] == "not_issue").to_numpy(
+        dtype=bool
+    ) & dated_in(ehcp_requests["assessment_outcome_date"], period)
+    return refused | not_issued | dated_in(ehcp_requests["plan_issued_date"], period)
 
 
 @metric(title="Appealable decisions with a SEND Tribunal appeal recorded", unit="count",
         polarity="lower")  # fmt: skip
-def tribunal_appeals_local(requests: pd.DataFrame, period: Period) -> Measure:
+def tribunal_appeals_local(ehcp_requests: pd.DataFrame, period: Period) -> Measure:
     """Appealable decisions made in the period on which a SEND Tribunal appeal is recorded.
 
     Definition:
@@ -186,15 +185,15 @@ def tribunal_appeals_local(requests: pd.DataFrame, period: Period) -> Measure:
             flag has no date, so an appeal registered after the period may be counted
         source: EHCP requests extract (ehcp_requests, optional column tribunal_appeal)
     """
-    if "tribunal_appeal" not in requests:
-        return count_measure("tribunal_appeals_local", period, None,
+    if "tribunal_appeal" not in ehcp_requests:
+        return count_measure(period, None,
                              note="the requests extract does not record appeals")  # fmt: skip
-    appealed = _appealable(requests, period) & flag_set(requests["tribunal_appeal"])
-    return count_measure("tribunal_appeals_local", period, int(appealed.sum()))
+    appealed = _appealable(ehcp_requests, period) & flag_set(ehcp_requests["tribunal_appeal"])
+    return count_measure(period, int(appealed.sum()))
 
 
 @metric(title="Appealable decisions appealed to the SEND Tribunal", unit="%", polarity="lower")
-def tribunal_appeal_pct_local(requests: pd.DataFrame, period: Period) -> Measure:
+def tribunal_appeal_pct_local(ehcp_requests: pd.DataFrame, period: Period) -> Measure:
     """Percentage of the appealable decisions made in the period with an appeal recorded.
 
     Definition:
@@ -208,10 +207,10 @@ def tribunal_appeal_pct_local(requests: pd.DataFrame, period: Period) -> Measure
             plans maintained in January as appealable too, so it is lower)
         source: EHCP requests extract (ehcp_requests, optional column tribunal_appeal)
     """
-    if "tribunal_appeal" not in requests:
-        return Measure("tribunal_appeal_pct_local", None, period, "%",
+    if "tribunal_appeal" not in ehcp_requests:
+        return Measure(None, period, "%",
                        note="the requests extract does not record appeals")  # fmt: skip
-    appealable = _appealable(requests, period)
-    appealed = appealable & flag_set(requests["tribunal_appeal"])
-    return pct_measure("tribunal_appeal_pct_local", period, int(appealed.sum()),
+    appealable = _appealable(ehcp_requests, period)
+    appealed = appealable & flag_set(ehcp_requests["tribunal_appeal"])
+    return pct_measure(period, int(appealed.sum()),
                        int(appealable.sum()), empty_note="no appealable decisions")  # fmt: skip

@@ -86,7 +86,7 @@ def calendar_year_period(period: int | Period) -> Period:
 
 
 def dfe_calendar_year_aggregates(
-    requests: pd.DataFrame, year: int | Period, *, as_at: date | None = None
+    ehcp_requests: pd.DataFrame, year: int | Period, *, as_at: date | None = None
 ) -> dict[str, int]:
     """The counts DfE publishes per LA for one calendar year, under DfE's variable names.
 
@@ -127,8 +127,8 @@ def dfe_calendar_year_aggregates(
     million rows take well under a second.
     """
     cy = calendar_year_period(year)
-    received = dated_in(requests["received_date"], cy)
-    cohort = requests.loc[received]
+    received = dated_in(ehcp_requests["received_date"], cy)
+    cohort = ehcp_requests.loc[received]
 
     outcome = cohort["request_outcome"]
     outcome_known = (
@@ -144,10 +144,10 @@ def dfe_calendar_year_aggregates(
     within_6 = decided & (decision_days.to_numpy() <= WEEK6_DAYS)
     over_6 = decided & (decision_days.to_numpy() > WEEK6_DAYS)
 
-    issued = dated_in(requests["plan_issued_date"], cy)
+    issued = dated_in(ehcp_requests["plan_issued_date"], cy)
     if as_at is not None:
-        issued = issued & dated_on_or_before(requests["plan_issued_date"], as_at)
-    plans = requests.loc[issued]
+        issued = issued & dated_on_or_before(ehcp_requests["plan_issued_date"], as_at)
+    plans = ehcp_requests.loc[issued]
     no_exception = ~flag_set(plans["week20_exception"])
     days = days_between(plans["plan_issued_date"], plans["received_date"]).to_numpy()
     within_20 = days <= WEEK20_DAYS
@@ -186,7 +186,7 @@ def aggregate_components(
     title="New EHC plans issued in the calendar year (DfE basis)", unit="count", polarity="neutral"
 )
 def ehcp_plans_issued_cy(
-    requests: pd.DataFrame, period: int | Period, *, as_at: date | None = None
+    ehcp_requests: pd.DataFrame, period: int | Period, *, as_at: date | None = None
 ) -> Measure:
     """New EHC plans issued in the calendar year, as DfE counts them.
 
@@ -199,9 +199,8 @@ def ehcp_plans_issued_cy(
             plans (SEN2), timeliness_20_week.csv
     """
     cy = calendar_year_period(period)
-    agg = dfe_calendar_year_aggregates(requests, cy, as_at=as_at)
+    agg = dfe_calendar_year_aggregates(ehcp_requests, cy, as_at=as_at)
     return count_measure(
-        "ehcp_plans_issued_cy",
         cy,
         agg["plans_issued_den"],
         components=aggregate_components(agg, ("plans_issued_den", "plans_issued_den_ex")),
@@ -214,7 +213,7 @@ def ehcp_plans_issued_cy(
     polarity="higher",
 )
 def ehcp_20wk_pct_ex_cy(
-    requests: pd.DataFrame, period: int | Period, *, as_at: date | None = None
+    ehcp_requests: pd.DataFrame, period: int | Period, *, as_at: date | None = None
 ) -> Measure:
     """Percentage of plans issued in the calendar year within 20 weeks, excluding exceptions.
 
@@ -229,9 +228,8 @@ def ehcp_20wk_pct_ex_cy(
             plans (SEN2), timeliness_20_week.csv (PC_plans_issued_20_weeks_ex)
     """
     cy = calendar_year_period(period)
-    agg = dfe_calendar_year_aggregates(requests, cy, as_at=as_at)
+    agg = dfe_calendar_year_aggregates(ehcp_requests, cy, as_at=as_at)
     return pct_measure(
-        "ehcp_20wk_pct_ex_cy",
         cy,
         agg["plans_issued_20_weeks_ex"],
         agg["plans_issued_den_ex"],
@@ -253,7 +251,7 @@ def ehcp_20wk_pct_ex_cy(
     polarity="higher",
 )
 def ehcp_20wk_pct_inc_cy(
-    requests: pd.DataFrame, period: int | Period, *, as_at: date | None = None
+    ehcp_requests: pd.DataFrame, period: int | Period, *, as_at: date | None = None
 ) -> Measure:
     """Percentage of plans issued in the calendar year within 20 weeks, including exceptions.
 
@@ -267,9 +265,8 @@ def ehcp_20wk_pct_inc_cy(
             plans (SEN2), timeliness_20_week.csv (pc_plans_issued_within_20_weeks)
     """
     cy = calendar_year_period(period)
-    agg = dfe_calendar_year_aggregates(requests, cy, as_at=as_at)
+    agg = dfe_calendar_year_aggregates(ehcp_requests, cy, as_at=as_at)
     return pct_measure(
-        "ehcp_20wk_pct_inc_cy",
         cy,
         agg["plans_issued_within_20_weeks"],
         agg["plans_issued_den"],
@@ -291,7 +288,7 @@ def ehcp_20wk_pct_inc_cy(
     polarity="neutral",
 )
 def ehcna_requests_received_cy(
-    requests: pd.DataFrame, period: int | Period, *, as_at: date | None = None
+    ehcp_requests: pd.DataFrame, period: int | Period, *, as_at: date | None = None
 ) -> Measure:
     """Requests for an EHC needs assessment received in the calendar year, as DfE counts them.
 
@@ -305,9 +302,8 @@ def ehcna_requests_received_cy(
             plans (SEN2), requests.csv
     """
     cy = calendar_year_period(period)
-    agg = dfe_calendar_year_aggregates(requests, cy, as_at=as_at)
+    agg = dfe_calendar_year_aggregates(ehcp_requests, cy, as_at=as_at)
     return count_measure(
-        "ehcna_requests_received_cy",
         cy,
         agg["requests_received_in_year"],
         components=aggregate_components(agg, REQUEST_KEYS[:5]),
@@ -320,7 +316,7 @@ def ehcna_requests_received_cy(
     polarity="neutral",
 )
 def ehcna_refusal_pct_cy(
-    requests: pd.DataFrame, period: int | Period, *, as_at: date | None = None
+    ehcp_requests: pd.DataFrame, period: int | Period, *, as_at: date | None = None
 ) -> Measure:
     """Percentage of decided requests received in the calendar year that were refused.
 
@@ -341,10 +337,9 @@ def ehcna_refusal_pct_cy(
             plans (SEN2), requests.csv
     """
     cy = calendar_year_period(period)
-    agg = dfe_calendar_year_aggregates(requests, cy, as_at=as_at or cy.end)
+    agg = dfe_calendar_year_aggregates(ehcp_requests, cy, as_at=as_at or cy.end)
     refused = agg["requests_decided_not_to_assess"]
     return pct_measure(
-        "ehcna_refusal_pct_cy",
         cy,
         refused,
         refused + agg["requests_decided_to_assess"],
@@ -359,7 +354,7 @@ def ehcna_refusal_pct_cy(
     polarity="higher",
 )
 def ehcna_decision_6wk_pct_cy(
-    requests: pd.DataFrame, period: int | Period, *, as_at: date | None = None
+    ehcp_requests: pd.DataFrame, period: int | Period, *, as_at: date | None = None
 ) -> Measure:
     """Percentage of decided requests received in the calendar year decided within 6 weeks.
 
@@ -375,10 +370,9 @@ def ehcna_decision_6wk_pct_cy(
             plans (SEN2), requests.csv (request_outcome_six_weeks_pc)
     """
     cy = calendar_year_period(period)
-    agg = dfe_calendar_year_aggregates(requests, cy, as_at=as_at or cy.end)
+    agg = dfe_calendar_year_aggregates(ehcp_requests, cy, as_at=as_at or cy.end)
     within, over = agg["request_outcome_six_weeks"], agg["request_outcome_over_6_weeks"]
     return pct_measure(
-        "ehcna_decision_6wk_pct_cy",
         cy,
         within,
         within + over,

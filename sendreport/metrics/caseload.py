@@ -16,8 +16,19 @@ from sendreport.metrics.base import Measure, metric
 from sendreport.periods import Period
 
 
+def count_plans_maintained(ehcp_caseload: pd.DataFrame, period: Period) -> Measure:
+    """Plans maintained at the period's last month end (the metric's body; a metric taking
+    the ``ehcp_caseload`` frame cannot call the metric of the same name)."""
+    at = month_end_on_or_before(period.end)
+    rows = rows_at_month_end(ehcp_caseload, period)
+    if rows.empty:
+        return count_measure(period, None, note=f"no caseload count for {fmt_day(at)}")
+    n = int(rows["ehc_plans"].sum())
+    return count_measure(period, n, components=((f"plans maintained at {fmt_day(at)}", n),))
+
+
 @metric(title="EHC plans maintained", unit="count", polarity="neutral")
-def ehcp_caseload(caseload: pd.DataFrame, period: Period) -> Measure:
+def ehcp_caseload(ehcp_caseload: pd.DataFrame, period: Period) -> Measure:
     """EHC plans maintained by the LA at the period's last month end.
 
     Definition:
@@ -28,20 +39,11 @@ def ehcp_caseload(caseload: pd.DataFrame, period: Period) -> Measure:
         exclusions: none
         source: EHCP caseload extract (case management system)
     """
-    at = month_end_on_or_before(period.end)
-    rows = rows_at_month_end(caseload, period)
-    if rows.empty:
-        return count_measure(
-            "ehcp_caseload", period, None, note=f"no caseload count for {fmt_day(at)}"
-        )
-    n = int(rows["ehc_plans"].sum())
-    return count_measure(
-        "ehcp_caseload", period, n, components=((f"plans maintained at {fmt_day(at)}", n),)
-    )
+    return count_plans_maintained(ehcp_caseload, period)
 
 
 @metric(title="EHC plans maintained: change on a year earlier", unit="%", polarity="neutral")
-def ehcp_caseload_yoy_pct(caseload: pd.DataFrame, period: Period) -> Measure:
+def ehcp_caseload_yoy_pct(ehcp_caseload: pd.DataFrame, period: Period) -> Measure:
     """Percentage change in EHC plans maintained against a year earlier.
 
     Definition:
@@ -53,9 +55,9 @@ def ehcp_caseload_yoy_pct(caseload: pd.DataFrame, period: Period) -> Measure:
         source: EHCP caseload extract (case management system)
     """
     earlier = period.same_period_last_year()
-    now, before = ehcp_caseload(caseload, period), ehcp_caseload(caseload, earlier)
+    now = count_plans_maintained(ehcp_caseload, period)
+    before = count_plans_maintained(ehcp_caseload, earlier)
     return change_pct_measure(
-        "ehcp_caseload_yoy_pct",
         period,
         now,
         before,
@@ -66,7 +68,7 @@ def ehcp_caseload_yoy_pct(caseload: pd.DataFrame, period: Period) -> Measure:
 
 
 @metric(title="Pupils on SEN support", unit="count", polarity="neutral")
-def sen_support_pupils(caseload: pd.DataFrame, period: Period) -> Measure:
+def sen_support_pupils(ehcp_caseload: pd.DataFrame, period: Period) -> Measure:
     """Pupils on SEN support at the latest January school census on or before the period end.
 
     Definition:
@@ -77,12 +79,10 @@ def sen_support_pupils(caseload: pd.DataFrame, period: Period) -> Measure:
         exclusions: months without a census count (empty sen_support_pupils)
         source: School census (January), via the EHCP caseload extract
     """
-    counted = caseload.loc[caseload["sen_support_pupils"].notna().to_numpy(dtype=bool)]
+    counted = ehcp_caseload.loc[ehcp_caseload["sen_support_pupils"].notna().to_numpy(dtype=bool)]
     rows = latest_on_or_before(counted, period, "month_end")
     if rows.empty:
-        return count_measure("sen_support_pupils", period, None, note="no school census count yet")
+        return count_measure(period, None, note="no school census count yet")
     n = int(rows["sen_support_pupils"].sum())
     at = rows["month_end"].iloc[0]
-    return count_measure(
-        "sen_support_pupils", period, n, components=((f"census {fmt_day(at)}", n),)
-    )
+    return count_measure(period, n, components=((f"census {fmt_day(at)}", n),))

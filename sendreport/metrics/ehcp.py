@@ -41,16 +41,16 @@ class Timeliness:
     exceptions_removed: int
 
 
-def select_plans_issued(requests: pd.DataFrame, period: Period) -> pd.DataFrame:
+def select_plans_issued(ehcp_requests: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Requests whose final EHC plan was issued on a day of ``period``."""
-    return requests.loc[dated_in(requests["plan_issued_date"], period)]
+    return ehcp_requests.loc[dated_in(ehcp_requests["plan_issued_date"], period)]
 
 
 def count_timeliness(
-    requests: pd.DataFrame, period: Period, *, exclude_exceptions: bool
+    ehcp_requests: pd.DataFrame, period: Period, *, exclude_exceptions: bool
 ) -> Timeliness:
     """Plans issued in ``period`` by time from request, exceptions removed or kept."""
-    plans = select_plans_issued(requests, period)
+    plans = select_plans_issued(ehcp_requests, period)
     exception = flag_set(plans["week20_exception"])
     removed = int(exception.sum()) if exclude_exceptions else 0
     if exclude_exceptions:
@@ -68,9 +68,10 @@ def count_timeliness(
 
 
 def measure_timeliness(
-    metric_id: str, requests: pd.DataFrame, period: Period, *, exclude_exceptions: bool
+    ehcp_requests: pd.DataFrame, period: Period, *, exclude_exceptions: bool
 ) -> Measure:
-    t = count_timeliness(requests, period, exclude_exceptions=exclude_exceptions)
+    """The 20-week percentage of plans issued in ``period``, exceptions removed or kept."""
+    t = count_timeliness(ehcp_requests, period, exclude_exceptions=exclude_exceptions)
     components: tuple[tuple[str, float], ...] = (
         ("plans issued", t.plans),
         ("issued within 20 weeks", t.within_20_weeks),
@@ -83,7 +84,6 @@ def measure_timeliness(
     if exclude_exceptions and t.plans == 0 and t.exceptions_removed:
         note = "no plans issued without a permitted exception"
     return pct_measure(
-        metric_id,
         period,
         t.within_20_weeks,
         t.plans,
@@ -93,7 +93,7 @@ def measure_timeliness(
 
 
 @metric(title="New EHC plans issued", unit="count", polarity="neutral")
-def ehcp_plans_issued(requests: pd.DataFrame, period: Period) -> Measure:
+def ehcp_plans_issued(ehcp_requests: pd.DataFrame, period: Period) -> Measure:
     """New EHC plans issued in the period.
 
     Definition:
@@ -104,12 +104,12 @@ def ehcp_plans_issued(requests: pd.DataFrame, period: Period) -> Measure:
         exclusions: none; plans issued with a permitted exception are counted
         source: EHCP requests extract (case management system; the data that feeds SEN2)
     """
-    n = len(select_plans_issued(requests, period))
-    return count_measure("ehcp_plans_issued", period, n, components=(("plans issued", n),))
+    n = len(select_plans_issued(ehcp_requests, period))
+    return count_measure(period, n, components=(("plans issued", n),))
 
 
 @metric(title="New EHC plans issued: change on a year earlier", unit="%", polarity="neutral")
-def ehcp_plans_issued_yoy_pct(requests: pd.DataFrame, period: Period) -> Measure:
+def ehcp_plans_issued_yoy_pct(ehcp_requests: pd.DataFrame, period: Period) -> Measure:
     """Percentage change in new EHC plans issued against the same period a year earlier.
 
     Definition:
@@ -122,10 +122,9 @@ def ehcp_plans_issued_yoy_pct(requests: pd.DataFrame, period: Period) -> Measure
     """
     earlier = period.same_period_last_year()
     return change_pct_measure(
-        "ehcp_plans_issued_yoy_pct",
         period,
-        ehcp_plans_issued(requests, period),
-        ehcp_plans_issued(requests, earlier),
+        ehcp_plans_issued(ehcp_requests, period),
+        ehcp_plans_issued(ehcp_requests, earlier),
         current_label=f"plans issued {period.label}",
         previous_label=f"plans issued {earlier.label}",
         empty_note=f"no plans issued in {earlier.describe()}",
@@ -135,7 +134,7 @@ def ehcp_plans_issued_yoy_pct(requests: pd.DataFrame, period: Period) -> Measure
 @metric(
     title="EHC plans issued within 20 weeks (excluding exceptions)", unit="%", polarity="higher"
 )
-def ehcp_20wk_pct_ex(requests: pd.DataFrame, period: Period) -> Measure:
+def ehcp_20wk_pct_ex(ehcp_requests: pd.DataFrame, period: Period) -> Measure:
     """Percentage of new EHC plans issued within 20 weeks, excluding exceptions.
 
     Definition:
@@ -147,13 +146,13 @@ def ehcp_20wk_pct_ex(requests: pd.DataFrame, period: Period) -> Measure:
             = 1) are removed from numerator and denominator
         source: EHCP requests extract (case management system; the data that feeds SEN2)
     """
-    return measure_timeliness("ehcp_20wk_pct_ex", requests, period, exclude_exceptions=True)
+    return measure_timeliness(ehcp_requests, period, exclude_exceptions=True)
 
 
 @metric(
     title="EHC plans issued within 20 weeks (including exceptions)", unit="%", polarity="higher"
 )
-def ehcp_20wk_pct_inc(requests: pd.DataFrame, period: Period) -> Measure:
+def ehcp_20wk_pct_inc(ehcp_requests: pd.DataFrame, period: Period) -> Measure:
     """Percentage of new EHC plans issued within 20 weeks, including exceptions.
 
     Definition:
@@ -164,7 +163,7 @@ def ehcp_20wk_pct_inc(requests: pd.DataFrame, period: Period) -> Measure:
         exclusions: none; plans with a permitted exception are counted like any other
         source: EHCP requests extract (case management system; the data that feeds SEN2)
     """
-    return measure_timeliness("ehcp_20wk_pct_inc", requests, period, exclude_exceptions=False)
+    return measure_timeliness(ehcp_requests, period, exclude_exceptions=False)
 
 
 @metric(
@@ -172,7 +171,7 @@ def ehcp_20wk_pct_inc(requests: pd.DataFrame, period: Period) -> Measure:
     unit="%",
     polarity="higher",
 )
-def ehcp_20wk_pct_ex_ytd(requests: pd.DataFrame, period: Period) -> Measure:
+def ehcp_20wk_pct_ex_ytd(ehcp_requests: pd.DataFrame, period: Period) -> Measure:
     """Percentage of new EHC plans within 20 weeks, excluding exceptions, 1 January to period end.
 
     Definition:
@@ -185,13 +184,11 @@ def ehcp_20wk_pct_ex_ytd(requests: pd.DataFrame, period: Period) -> Measure:
             from numerator and denominator
         source: EHCP requests extract (case management system; the data that feeds SEN2)
     """
-    return measure_timeliness(
-        "ehcp_20wk_pct_ex_ytd", requests, period.ytd(), exclude_exceptions=True
-    )
+    return measure_timeliness(ehcp_requests, period.ytd(), exclude_exceptions=True)
 
 
 @metric(title="Median weeks from request to EHC plan", unit="weeks", polarity="lower")
-def ehcp_weeks_to_issue_median(requests: pd.DataFrame, period: Period) -> Measure:
+def ehcp_weeks_to_issue_median(ehcp_requests: pd.DataFrame, period: Period) -> Measure:
     """Median time in weeks from request to final plan, for plans issued in the period.
 
     Definition:
@@ -202,11 +199,10 @@ def ehcp_weeks_to_issue_median(requests: pd.DataFrame, period: Period) -> Measur
         exclusions: none; plans with a permitted exception are included
         source: EHCP requests extract (case management system; the data that feeds SEN2)
     """
-    plans = select_plans_issued(requests, period)
+    plans = select_plans_issued(ehcp_requests, period)
     weeks = days_between(plans["plan_issued_date"], plans["received_date"]).dropna() / 7.0
     if weeks.empty:
         return Measure(
-            "ehcp_weeks_to_issue_median",
             None,
             period,
             "weeks",
@@ -216,7 +212,6 @@ def ehcp_weeks_to_issue_median(requests: pd.DataFrame, period: Period) -> Measur
         )
     median = float(weeks.median())
     return Measure(
-        "ehcp_weeks_to_issue_median",
         median,
         period,
         "weeks",

@@ -44,26 +44,20 @@ def service_waiting(
     period: Period,
     service: str,
     *,
-    metric_id: str | None = None,
     column: str = "waiting",
 ) -> Measure:
     """Children waiting for ``service`` at the period's last month end (a helper).
 
     ``column`` may be ``waiting_over_18_weeks`` for the long waiters.
     """
-    metric_id = metric_id or f"{service}_waiting"
     at = month_end_on_or_before(period.end)
     rows = rows_at_month_end(service_waits, period)
     rows = rows.loc[is_one_of(rows["service"], (service,))]
     label = SERVICE_LABELS.get(service, service)
     if rows.empty:
-        return count_measure(
-            metric_id, period, None, note=f"no {label} waiting list count for {fmt_day(at)}"
-        )
+        return count_measure(period, None, note=f"no {label} waiting list count for {fmt_day(at)}")
     n = int(rows[column].sum())
-    return count_measure(
-        metric_id, period, n, components=((f"waiting for {label} at {fmt_day(at)}", n),)
-    )
+    return count_measure(period, n, components=((f"waiting for {label} at {fmt_day(at)}", n),))
 
 
 def baseline_period(period: Period, baseline: date | Period | str | None) -> Period:
@@ -84,23 +78,18 @@ def service_waiting_change_pct(
     period: Period,
     service: str,
     baseline: date | Period | str | None = None,
-    *,
-    metric_id: str | None = None,
 ) -> Measure:
     """Percentage change in children waiting for ``service`` since the baseline month end."""
-    metric_id = metric_id or f"{service}_waiting_change_pct"
     base = baseline_period(period, baseline)
     label = SERVICE_LABELS.get(service, service)
     if base.end > period.end:  # a later baseline is not yet known at the period end
         return Measure(
-            metric_id,
             None,
             period,
             "%",
             note=f"no change: the baseline {fmt_day(base.end)} is later",
         )
     return change_pct_measure(
-        metric_id,
         period,
         service_waiting(service_waits, period, service),
         service_waiting(service_waits, base, service),
@@ -121,7 +110,7 @@ def slt_waiting(service_waits: pd.DataFrame, period: Period) -> Measure:
         exclusions: none
         source: NHS community health services return (service_waits)
     """
-    return service_waiting(service_waits, period, "speech_and_language", metric_id="slt_waiting")
+    return service_waiting(service_waits, period, "speech_and_language")
 
 
 @metric(
@@ -148,7 +137,6 @@ def slt_waiting_change_pct(
         period,
         "speech_and_language",
         baseline,
-        metric_id="slt_waiting_change_pct",
     )
 
 
@@ -163,7 +151,7 @@ def camhs_waiting(service_waits: pd.DataFrame, period: Period) -> Measure:
         exclusions: none
         source: NHS CAMHS provider return (service_waits)
     """
-    return service_waiting(service_waits, period, "camhs", metric_id="camhs_waiting")
+    return service_waiting(service_waits, period, "camhs")
 
 
 @metric(title="Children waiting for CAMHS: change since baseline", unit="%", polarity="lower")
@@ -181,9 +169,7 @@ def camhs_waiting_change_pct(
         exclusions: none; not available when either count is missing or the baseline is 0
         source: NHS CAMHS provider return (service_waits)
     """
-    return service_waiting_change_pct(
-        service_waits, period, "camhs", baseline, metric_id="camhs_waiting_change_pct"
-    )
+    return service_waiting_change_pct(service_waits, period, "camhs", baseline)
 
 
 @metric(
@@ -206,7 +192,6 @@ def slt_waiting_over_18wk(service_waits: pd.DataFrame, period: Period) -> Measur
         service_waits,
         period,
         "speech_and_language",
-        metric_id="slt_waiting_over_18wk",
         column="waiting_over_18_weeks",
     )
 
@@ -226,7 +211,6 @@ def camhs_waiting_over_18wk(service_waits: pd.DataFrame, period: Period) -> Meas
         service_waits,
         period,
         "camhs",
-        metric_id="camhs_waiting_over_18wk",
         column="waiting_over_18_weeks",
     )
 
@@ -246,12 +230,10 @@ def special_school_places(school_places: pd.DataFrame, period: Period) -> Measur
     """
     rows = latest_on_or_before(school_places, period, "as_at_date")
     if rows.empty:
-        return count_measure(
-            "special_school_places", period, None, note="no special school place count yet"
-        )
+        return count_measure(period, None, note="no special school place count yet")
     n = int(rows["special_school_places"].sum())
     year = str(rows["academic_year"].iloc[0])
-    return count_measure("special_school_places", period, n, components=((f"places {year}", n),))
+    return count_measure(period, n, components=((f"places {year}", n),))
 
 
 @metric(title="Special school places planned", unit="count", polarity="higher")
@@ -274,14 +256,11 @@ def special_school_places_planned(school_places: pd.DataFrame, period: Period) -
     ahead = ((dates > end) & (dates <= end + pd.DateOffset(years=1))).fillna(False)
     rows = school_places.loc[ahead.to_numpy(dtype=bool)]
     if rows.empty:
-        return count_measure(
-            "special_school_places_planned", period, None, note="no places planned yet"
-        )
+        return count_measure(period, None, note="no places planned yet")
     first = rows["as_at_date"].min()
     rows = rows.loc[(rows["as_at_date"] == first).to_numpy(dtype=bool)]
     n = int(rows["special_school_places"].sum())
     return count_measure(
-        "special_school_places_planned",
         Period.snapshot(first.date()),
         n,
         components=((f"places planned for {first:%B %Y}", n),),
@@ -303,14 +282,12 @@ def placement_waits_over_1yr(placement_waits: pd.DataFrame, period: Period) -> M
     rows = rows_at_month_end(placement_waits, period)
     if rows.empty:
         return count_measure(
-            "placement_waits_over_1yr",
             period,
             None,
             note=f"no placement waits count for {fmt_day(at)}",
         )
     over = int(rows.loc[is_one_of(rows["wait_band"], ("over_1_year",)), "children"].sum())
     return count_measure(
-        "placement_waits_over_1yr",
         period,
         over,
         components=(
@@ -322,17 +299,17 @@ def placement_waits_over_1yr(placement_waits: pd.DataFrame, period: Period) -> M
 
 # --- Early help (a Families First programme or the council's own) -----------------------
 def sum_families_first(
-    families_first: pd.DataFrame, period: Period, column: str, metric_id: str, label: str
+    families_first: pd.DataFrame, period: Period, column: str, label: str
 ) -> Measure:
     rows = families_first.loc[dated_in(families_first["quarter_end"], period)]
     if rows.empty:
-        return count_measure(metric_id, period, None, note="no early help return for the period")
+        return count_measure(period, None, note="no early help return for the period")
     n = int(rows[column].sum())
     parts = tuple(
         (f"{label} {q}", float(v))
         for q, v in zip(rows["quarter"].astype(str), rows[column], strict=True)
     )
-    return count_measure(metric_id, period, n, components=parts)
+    return count_measure(period, n, components=parts)
 
 
 @metric(title="Early help assessments completed", unit="count", polarity="higher")
@@ -351,7 +328,6 @@ def families_first_assessments(families_first: pd.DataFrame, period: Period) -> 
         families_first,
         period,
         "assessments_completed",
-        "families_first_assessments",
         "assessments",
     )
 
@@ -369,9 +345,7 @@ def families_first_children(families_first: pd.DataFrame, period: Period) -> Mea
             assessed in two of them is counted twice (distinct only within a quarter)
         source: the early help case system (families_first)
     """
-    return sum_families_first(
-        families_first, period, "children_covered", "families_first_children", "children"
-    )
+    return sum_families_first(families_first, period, "children_covered", "children")
 
 
 # --- children looked after -----------------------------------------------------------------
@@ -393,10 +367,9 @@ def cla_3plus_placements_pct(cla_stability: pd.DataFrame, period: Period) -> Mea
     """
     rows = latest_on_or_before(cla_stability, period, "year_end")
     if rows.empty:
-        return Measure("cla_3plus_placements_pct", None, period, "%", note="no SSDA903 year yet")
+        return Measure(None, period, "%", note="no SSDA903 year yet")
     year = rows["year_end"].iloc[0].year
     return pct_measure(
-        "cla_3plus_placements_pct",
         period,
         int(rows["three_plus_placements"].sum()),
         int(rows["children_looked_after"].sum()),
@@ -410,7 +383,6 @@ def workforce_at(
     workforce: pd.DataFrame,
     period: Period,
     column: str,
-    metric_id: str,
     label: str,
     *,
     unit: Unit = "count",
@@ -419,13 +391,11 @@ def workforce_at(
     at = month_end_on_or_before(period.end)
     rows = rows_at_month_end(workforce, period)
     if rows.empty:
-        return count_measure(
-            metric_id, period, None, unit=unit, note=f"no workforce count for {fmt_day(at)}"
-        )
+        return count_measure(period, None, unit=unit, note=f"no workforce count for {fmt_day(at)}")
     values = pd.to_numeric(rows[column], errors="coerce")
     value = float(values.mean()) if average else float(values.sum())
     return count_measure(
-        metric_id, period, value, unit=unit, components=((f"{label} at {fmt_day(at)}", value),)
+        period, value, unit=unit, components=((f"{label} at {fmt_day(at)}", value),)
     )
 
 
@@ -444,7 +414,6 @@ def case_officer_appointments(workforce: pd.DataFrame, period: Period) -> Measur
         workforce,
         period,
         "case_officer_appointments",
-        "case_officer_appointments",
         "appointed",
     )
 
@@ -460,9 +429,7 @@ def case_officers_in_training(workforce: pd.DataFrame, period: Period) -> Measur
         exclusions: none
         source: HR and SEND service workforce tracker
     """
-    return workforce_at(
-        workforce, period, "in_training", "case_officers_in_training", "in training"
-    )
+    return workforce_at(workforce, period, "in_training", "in training")
 
 
 @metric(title="SEND case officers trained", unit="count", polarity="higher")
@@ -476,7 +443,7 @@ def case_officers_trained(workforce: pd.DataFrame, period: Period) -> Measure:
         exclusions: none
         source: HR and SEND service workforce tracker
     """
-    return workforce_at(workforce, period, "trained", "case_officers_trained", "trained")
+    return workforce_at(workforce, period, "trained", "trained")
 
 
 @metric(title="Average EHC plans per case officer", unit="ratio", polarity="lower")
@@ -495,7 +462,6 @@ def case_officer_average_caseload(workforce: pd.DataFrame, period: Period) -> Me
         workforce,
         period,
         "average_caseload",
-        "case_officer_average_caseload",
         "average caseload",
         unit="ratio",
         average=True,
@@ -549,7 +515,6 @@ def improvement_actions_on_track_pct(improvement_plan: pd.DataFrame, period: Per
     counts = dict(zip(table["status"], table["actions"].astype(int), strict=True))
     good = counts["complete"] + counts["on_track"]
     return pct_measure(
-        "improvement_actions_on_track_pct",
         period,
         good,
         sum(counts.values()),

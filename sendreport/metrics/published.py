@@ -115,14 +115,14 @@ def published_period(measure: str, period: Period) -> str | None:
     return str(period.start.year)
 
 
-def _value(rows: pd.DataFrame, metric_id: str, period: Period, unit: Unit) -> Measure:
+def _value(rows: pd.DataFrame, period: Period, unit: Unit) -> Measure:
     if rows.empty or pd.isna(rows["value"].iloc[0]):
         status = "" if rows.empty else str(rows["status"].iloc[0])
-        return Measure(metric_id, None, period, unit, note=f"not published {status}".strip())
+        return Measure(None, period, unit, note=f"not published {status}".strip())
     row = rows.iloc[0]
     num, den = row["numerator"], row["denominator"]
     return Measure(
-        metric_id, float(row["value"]), period, unit,
+        float(row["value"]), period, unit,
         numerator=None if pd.isna(num) or unit != "%" else float(num),
         denominator=None if pd.isna(den) or unit != "%" else float(den),
     )  # fmt: skip
@@ -162,7 +162,7 @@ def _published_metric(measure: str, spec: Published) -> Callable[..., Measure]:
             & (benchmarks["period"] == code)
             & ((benchmarks["area_code"] == area) | (benchmarks["la_code"] == area))
         ]
-        return _value(rows, metric_id, period, spec.unit)
+        return _value(rows, period, spec.unit)
 
     published.__name__ = published.__qualname__ = metric_id
     published.__doc__ = (
@@ -180,7 +180,7 @@ def _neighbour_metric(measure: str, spec: Published) -> Callable[..., Measure]:
 
         rows = neighbour_mean(benchmarks, la, measure)
         rows = rows.loc[rows["period"] == published_period(measure, period)]
-        return _value(rows, metric_id, period, spec.unit)
+        return _value(rows, period, spec.unit)
 
     mean.__name__ = mean.__qualname__ = metric_id
     mean.__doc__ = (

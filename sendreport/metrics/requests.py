@@ -39,7 +39,7 @@ AGE_BANDS = (
 
 
 @metric(title="Requests for an EHC needs assessment received", unit="count", polarity="neutral")
-def ehcna_requests_received(requests: pd.DataFrame, period: Period) -> Measure:
+def ehcna_requests_received(ehcp_requests: pd.DataFrame, period: Period) -> Measure:
     """Initial requests for an EHC needs assessment received in the period.
 
     Definition:
@@ -49,22 +49,20 @@ def ehcna_requests_received(requests: pd.DataFrame, period: Period) -> Measure:
         exclusions: none; withdrawn and pending requests are counted
         source: EHCP requests extract (case management system; the data that feeds SEN2)
     """
-    n = int(dated_in(requests["received_date"], period).sum())
-    return count_measure(
-        "ehcna_requests_received", period, n, components=(("requests received", n),)
-    )
+    n = int(dated_in(ehcp_requests["received_date"], period).sum())
+    return count_measure(period, n, components=(("requests received", n),))
 
 
-def select_decisions(requests: pd.DataFrame, period: Period) -> pd.DataFrame:
+def select_decisions(ehcp_requests: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Decisions whether to assess (assess or not_assess) dated in ``period``."""
-    mask = is_one_of(requests["request_outcome"], DECISIONS) & dated_in(
-        requests["request_outcome_date"], period
+    mask = is_one_of(ehcp_requests["request_outcome"], DECISIONS) & dated_in(
+        ehcp_requests["request_outcome_date"], period
     )
-    return requests.loc[mask]
+    return ehcp_requests.loc[mask]
 
 
 @metric(title="Requests refused an EHC needs assessment", unit="%", polarity="neutral")
-def ehcna_refusal_pct(requests: pd.DataFrame, period: Period) -> Measure:
+def ehcna_refusal_pct(ehcp_requests: pd.DataFrame, period: Period) -> Measure:
     """Percentage of decisions made in the period that were not to assess.
 
     Definition:
@@ -75,10 +73,9 @@ def ehcna_refusal_pct(requests: pd.DataFrame, period: Period) -> Measure:
         exclusions: withdrawn and pending requests
         source: EHCP requests extract (case management system; the data that feeds SEN2)
     """
-    decided = select_decisions(requests, period)
+    decided = select_decisions(ehcp_requests, period)
     refused = int(is_one_of(decided["request_outcome"], ("not_assess",)).sum())
     return pct_measure(
-        "ehcna_refusal_pct",
         period,
         refused,
         len(decided),
@@ -91,7 +88,7 @@ def ehcna_refusal_pct(requests: pd.DataFrame, period: Period) -> Measure:
 
 
 @metric(title="Decisions whether to assess made within 6 weeks", unit="%", polarity="higher")
-def ehcna_decision_6wk_pct(requests: pd.DataFrame, period: Period) -> Measure:
+def ehcna_decision_6wk_pct(ehcp_requests: pd.DataFrame, period: Period) -> Measure:
     """Percentage of decisions whether to assess, made in the period, made within 6 weeks.
 
     Definition:
@@ -103,11 +100,10 @@ def ehcna_decision_6wk_pct(requests: pd.DataFrame, period: Period) -> Measure:
         exclusions: withdrawn and pending requests
         source: EHCP requests extract (case management system; the data that feeds SEN2)
     """
-    decided = select_decisions(requests, period)
+    decided = select_decisions(ehcp_requests, period)
     days = days_between(decided["request_outcome_date"], decided["received_date"]).to_numpy()
     within = int(np.sum(days <= WEEK6_DAYS))
     return pct_measure(
-        "ehcna_decision_6wk_pct",
         period,
         within,
         len(decided),
@@ -119,7 +115,7 @@ def ehcna_decision_6wk_pct(requests: pd.DataFrame, period: Period) -> Measure:
     )
 
 
-def open_at_mask(requests: pd.DataFrame, period: Period) -> np.ndarray:
+def open_at_mask(ehcp_requests: pd.DataFrame, period: Period) -> np.ndarray:
     """True for requests open at the period end.
 
     Open: received on or before the period end, no plan issued on or before it, and no
@@ -128,25 +124,25 @@ def open_at_mask(requests: pd.DataFrame, period: Period) -> np.ndarray:
     dated after the period end (it had not happened yet).
     """
     end = period.end
-    received = dated_on_or_before(requests["received_date"], end)
-    planned = dated_on_or_before(requests["plan_issued_date"], end)
+    received = dated_on_or_before(ehcp_requests["received_date"], end)
+    planned = dated_on_or_before(ehcp_requests["plan_issued_date"], end)
     closed_at_request = is_one_of(
-        requests["request_outcome"], CLOSING_REQUEST_OUTCOMES
-    ) & dated_on_or_before(requests["request_outcome_date"], end)
+        ehcp_requests["request_outcome"], CLOSING_REQUEST_OUTCOMES
+    ) & dated_on_or_before(ehcp_requests["request_outcome_date"], end)
     closed_at_assessment = is_one_of(
-        requests["assessment_outcome"], CLOSING_ASSESSMENT_OUTCOMES
-    ) & dated_on_or_before(requests["assessment_outcome_date"], end)
+        ehcp_requests["assessment_outcome"], CLOSING_ASSESSMENT_OUTCOMES
+    ) & dated_on_or_before(ehcp_requests["assessment_outcome_date"], end)
     return received & ~planned & ~closed_at_request & ~closed_at_assessment
 
 
-def days_open_at_end(requests: pd.DataFrame, period: Period) -> pd.Series:
+def days_open_at_end(ehcp_requests: pd.DataFrame, period: Period) -> pd.Series:
     """Days from receipt to the period end, for each request."""
-    end = pd.Series(pd.Timestamp(period.end), index=requests.index)
-    return days_between(end, requests["received_date"])
+    end = pd.Series(pd.Timestamp(period.end), index=ehcp_requests.index)
+    return days_between(end, ehcp_requests["received_date"])
 
 
 @metric(title="Open requests past 20 weeks", unit="count", polarity="lower")
-def ehcp_overdue_open(requests: pd.DataFrame, period: Period) -> Measure:
+def ehcp_overdue_open(ehcp_requests: pd.DataFrame, period: Period) -> Measure:
     """Requests open at the period end that were received more than 20 weeks before it.
 
     Definition:
@@ -159,11 +155,10 @@ def ehcp_overdue_open(requests: pd.DataFrame, period: Period) -> Measure:
             plan yet, or any outcome dated after the period end, leaves a request open
         source: EHCP requests extract (case management system; the data that feeds SEN2)
     """
-    open_mask = open_at_mask(requests, period)
-    days = days_open_at_end(requests, period).to_numpy()
+    open_mask = open_at_mask(ehcp_requests, period)
+    days = days_open_at_end(ehcp_requests, period).to_numpy()
     overdue = int(np.sum(open_mask & (days > WEEK20_DAYS)))
     return count_measure(
-        "ehcp_overdue_open",
         period,
         overdue,
         components=(
@@ -173,7 +168,7 @@ def ehcp_overdue_open(requests: pd.DataFrame, period: Period) -> Measure:
     )
 
 
-def ehcp_overdue_age_profile(requests: pd.DataFrame, period: Period) -> pd.DataFrame:
+def ehcp_overdue_age_profile(ehcp_requests: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Requests open at the period end by time since receipt (a table, not a metric).
 
     Columns: ``band`` (up to 20 weeks, 20 to 30, 30 to 40, 40 to 52, over 52 weeks),
@@ -181,8 +176,8 @@ def ehcp_overdue_age_profile(requests: pd.DataFrame, period: Period) -> pd.DataF
     Bands are right-closed in days: "20 to 30 weeks" is 141–210 days. Every band appears,
     with 0 when empty, so the table's shape never depends on the data.
     """
-    open_rows = open_at_mask(requests, period)
-    days = days_open_at_end(requests, period).to_numpy()[open_rows]
+    open_rows = open_at_mask(ehcp_requests, period)
+    days = days_open_at_end(ehcp_requests, period).to_numpy()[open_rows]
     edges = [AGE_BANDS[0][1], *(b[2] for b in AGE_BANDS)]
     labels = [b[0] for b in AGE_BANDS]
     banded = pd.cut(pd.Series(days, dtype="float64"), bins=edges, labels=labels, right=True)

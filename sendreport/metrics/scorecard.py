@@ -30,7 +30,6 @@ if they covered the local quarter.
 
 from __future__ import annotations
 
-import inspect
 import math
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -39,7 +38,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from sendreport.exceptions import ParameterError
-from sendreport.metrics.base import REGISTRY, Measure
+from sendreport.metrics.base import REGISTRY, Measure, compute, metric_arguments
 from sendreport.periods import Basis, Period
 
 Rag = Literal["green", "amber", "red"]
@@ -71,12 +70,6 @@ BENCHMARK_COLUMNS = (
     "region",
     "statistical_neighbours",
 )
-
-# Argument names metrics use, and the contract dataset names they may arrive under.
-FRAME_ALIASES = {
-    "requests": ("requests", "ehcp_requests"),
-    "caseload": ("caseload", "ehcp_caseload"),
-}
 
 # Benchmark measures tried for each metric, first found wins (matched case-insensitively):
 # sendreport.dfe's measure names (which reuse our ids), our calendar-year id, DfE's variable.
@@ -206,32 +199,15 @@ def target_for(
 
 # --- computing rows -------------------------------------------------------------------------
 def resolve_frames(metric_id: str, frames: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
-    """Keyword arguments for a metric from ``frames``; the name of a missing dataset, if any."""
-    func = REGISTRY[metric_id].func
-    kwargs: dict[str, Any] = {}
-    for name, param in inspect.signature(func).parameters.items():
-        if name == "period" or param.kind is inspect.Parameter.KEYWORD_ONLY:
-            continue
-        for alias in FRAME_ALIASES.get(name, (name,)):
-            if alias in frames and frames[alias] is not None:
-                kwargs[name] = frames[alias]
-                break
-        else:
-            if param.default is inspect.Parameter.empty:
-                return kwargs, name
-    return kwargs, None
+    """Deprecated: use :func:`sendreport.metrics.base.metric_arguments`."""
+    return metric_arguments(metric_id, frames)
 
 
 def compute_value(
     metric_id: str, frames: Mapping[str, Any], period: Period | None
 ) -> Measure | None:
-    """The metric's Measure for ``period``; None when the period or a dataset is missing."""
-    if period is None:
-        return None
-    kwargs, missing = resolve_frames(metric_id, frames)
-    if missing:
-        return None
-    return REGISTRY[metric_id].func(period=period, **kwargs)
+    """Deprecated: use :func:`sendreport.metrics.base.compute`."""
+    return compute(metric_id, frames, period)
 
 
 def scorecard_row(
@@ -247,11 +223,11 @@ def scorecard_row(
     if metric_id not in REGISTRY:
         raise ParameterError(f"unknown metric {metric_id!r}", accepted=", ".join(sorted(REGISTRY)))
     spec = REGISTRY[metric_id]
-    _, missing = resolve_frames(metric_id, frames)
+    _, missing = metric_arguments(metric_id, frames)
     prev_q = period.previous_quarter() if period.basis is Basis.FY_QUARTER else None
-    now = compute_value(metric_id, frames, period)
-    before = compute_value(metric_id, frames, prev_q)
-    year_ago = compute_value(metric_id, frames, period.same_period_last_year())
+    now = compute(metric_id, frames, period)
+    before = compute(metric_id, frames, prev_q)
+    year_ago = compute(metric_id, frames, period.same_period_last_year())
     if targets is None:
         targets = frames.get("targets")
     target = target_for(targets, metric_id, period, la_code=la_code)
@@ -293,8 +269,8 @@ def build_scorecard(
 ) -> pd.DataFrame:
     """The scorecard for ``period``: one row per metric id, in the order given.
 
-    ``frames`` maps dataset names to frames (``requests``/``ehcp_requests``,
-    ``caseload``/``ehcp_caseload``, ``service_waits``, ``targets`` …). ``benchmarks`` is
+    ``frames`` maps contract dataset names to frames (``ehcp_requests``, ``ehcp_caseload``,
+    ``service_waits``, ``targets`` …), the names of the metrics' parameters. ``benchmarks`` is
     the tidy DfE frame of :mod:`sendreport.dfe`; when given, the columns
     benchmark_basis, la_published, england, region and statistical_neighbours are added.
     """

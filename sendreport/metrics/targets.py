@@ -33,9 +33,9 @@ def _target_metric(metric_id: str) -> Callable[..., Measure]:
     def target(targets: pd.DataFrame, period: Period) -> Measure:
         found = target_for(targets, metric_id, period)
         if found is None:
-            return Measure(target_id, None, period, spec.unit, note="no target set")
+            return Measure(None, period, spec.unit, note="no target set")
         value, day, _ = found
-        return Measure(target_id, float(value), Period.snapshot(day), spec.unit)
+        return Measure(float(value), Period.snapshot(day), spec.unit)
 
     target.__name__ = target.__qualname__ = target_id
     target.__doc__ = f"""The council's target for {_lower_first(spec.title)}, as it applies at the period end.
@@ -74,7 +74,7 @@ def _rating_metric(rating: str | None) -> Callable[..., Measure]:
     which = f"rated {rating}" if rating else "with a RAG rating (green, amber or red)"
 
     def count(scorecard: pd.DataFrame, period: Period) -> Measure:
-        return count_measure(metric_id, period, scorecard_rating_count(scorecard, rating))
+        return count_measure(period, scorecard_rating_count(scorecard, rating))
 
     count.__name__ = count.__qualname__ = metric_id
     count.__doc__ = f"""Scorecard measures {which} for the period.

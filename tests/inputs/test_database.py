@@ -97,8 +97,8 @@ def test_database_datasets_equal_contract_form(folder: Path, demo, loaded_db) ->
     )
     for period in Period.parse_range("2022-23-Q1..2024-25-Q4"):
         for metric_id in ("ehcp_20wk_pct_ex", "ehcna_refusal_pct", "ehcp_overdue_open"):
-            want = compute(metric_id, requests=demo["ehcp_requests"], period=period)
-            got = compute(metric_id, requests=loaded.frames["ehcp_requests"], period=period)
+            want = compute(metric_id, {"ehcp_requests": demo["ehcp_requests"]}, period)
+            got = compute(metric_id, {"ehcp_requests": loaded.frames["ehcp_requests"]}, period)
             assert (got.value, got.components) == (want.value, want.components)
 
 

@@ -144,8 +144,8 @@ def test_messy_export_reads_as_contract_form(tmp_path: Path, contract: pd.DataFr
     )
     for period in Period.parse_range("2022-23-Q1..2024-25-Q4"):
         for metric_id in ("ehcp_20wk_pct_ex", "ehcna_decision_6wk_pct", "ehcp_overdue_open"):
-            want = compute(metric_id, requests=contract.assign(la_code="919"), period=period)
-            got = compute(metric_id, requests=frame, period=period)
+            want = compute(metric_id, {"ehcp_requests": contract.assign(la_code="919")}, period)
+            got = compute(metric_id, {"ehcp_requests": frame}, period)
             assert (got.value, got.components) == (want.value, want.components)
 
 

@@ -127,10 +127,10 @@ def requests_only_metrics() -> list[str]:
     ids = []
     for metric_id, spec in REGISTRY.items():
         params = inspect.signature(spec.func).parameters
-        if set(params) - {"period"} == {"requests"} or (
-            "requests" in params
+        if set(params) - {"period"} == {"ehcp_requests"} or (
+            "ehcp_requests" in params
             and all(
-                p.default is not inspect.Parameter.empty or n in ("requests", "period")
+                p.default is not inspect.Parameter.empty or n in ("ehcp_requests", "period")
                 for n, p in params.items()
             )
         ):
@@ -156,8 +156,8 @@ def test_every_request_metric_matches_contract_form(truth, derived) -> None:
             # the returns' periods; earlier quarters only for the quarter's own figures.
             if period.label < "2023-24-Q1" and ("yoy" in metric_id or "ytd" in metric_id):
                 continue
-            want = compute(metric_id, requests=truth, period=period)
-            got = compute(metric_id, requests=frame, period=period)
+            want = compute(metric_id, {"ehcp_requests": truth}, period)
+            got = compute(metric_id, {"ehcp_requests": frame}, period)
             assert (got.value, got.numerator, got.denominator, got.components) == (
                 want.value,
                 want.numerator,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 from datetime import date
 from pathlib import Path
@@ -55,10 +56,11 @@ def test_build_from_sen2_returns(tmp_path: Path, capsys) -> None:
         spec = REGISTRY.get(figure.get("metric_id") or figure.get("id"))
         if spec is None or figure.get("period") != PERIOD:
             continue
-        params = set(spec.func.__code__.co_varnames[: spec.func.__code__.co_argcount])
-        if params - {"requests", "period"}:
+        params = inspect.signature(spec.func).parameters
+        positional = {n for n, p in params.items() if p.kind is not p.KEYWORD_ONLY}
+        if positional != {"ehcp_requests", "period"}:
             continue
-        want = compute(spec.id, requests=truth, period=period)
+        want = compute(spec.id, {"ehcp_requests": truth}, period)
         assert figure["value"] == pytest.approx(want.value), spec.id
         checked += 1
     assert checked >= 5

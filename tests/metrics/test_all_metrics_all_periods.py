@@ -37,8 +37,8 @@ def frames() -> dict[str, pd.DataFrame]:
         unit="us",
     )
     frames = {
-        "requests": requests,
-        "caseload": pd.DataFrame(
+        "ehcp_requests": requests,
+        "ehcp_caseload": pd.DataFrame(
             {
                 "la_code": text(["919"] * n),
                 "month_end": dates(MONTHS),
@@ -141,9 +141,9 @@ def test_metric_runs(frames, metric_id: str, basis: Basis) -> None:
     period = PERIODS[basis]
     if metric_id.endswith("_cy") and basis is not Basis.CALENDAR_YEAR:
         with pytest.raises(ParameterError):
-            compute(metric_id, period=period, **frames)
+            compute(metric_id, frames, period)
         return
-    m = compute(metric_id, period=period, **frames)
+    m = compute(metric_id, frames, period)
     assert isinstance(m, Measure) and m.id == metric_id
     assert m.unit == REGISTRY[metric_id].unit
     assert m.value is not None or m.note, "an unavailable figure must say why"

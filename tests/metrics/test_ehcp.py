@@ -134,5 +134,5 @@ def test_median_weeks() -> None:
 
 def test_compute_by_id_ignores_other_frames() -> None:
     df = make_requests([plan(date(2023, 11, 1), 100)])
-    m = compute("ehcp_20wk_pct_ex", ehcp_requests=df, caseload=None, period=Q4)
-    assert m.value == 100.0 and m.id == "ehcp_20wk_pct_ex"
+    m = compute("ehcp_20wk_pct_ex", {"ehcp_requests": df, "ehcp_caseload": None}, Q4)
+    assert m is not None and m.value == 100.0 and m.id == "ehcp_20wk_pct_ex"

@@ -175,7 +175,7 @@ def test_benchmarks_use_a_published_neighbour_row(benchmarks: pd.DataFrame) -> N
 
 
 def test_scorecard_with_benchmarks(benchmarks: pd.DataFrame) -> None:
-    frames = {"requests": make_requests([plan(date(2023, 12, 1), 60)])}
+    frames = {"ehcp_requests": make_requests([plan(date(2023, 12, 1), 60)])}
     table = build_scorecard(
         frames,
         Q4,
