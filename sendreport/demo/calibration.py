@@ -193,22 +193,22 @@ def _mean_over_year_share(rows: dict[int, dict[str, int | None]]) -> float | Non
     return sum(shares) / len(shares) if shares else None
 
 
-def complete_year(
-    year: int,
-    raw: dict[str, int | None],
-    all_years: dict[int, dict[str, int | None]],
-    caseload_january: int | None = None,
-) -> CalendarYearTargets:
-    """Targets for one year: published counts kept, gaps filled by the documented rules."""
-    v = dict(raw)
-    filled: list[str] = []
+@dataclass
+class _YearFigures:
+    """One year's figures while gaps are filled, and the names of those filled."""
 
-    def fill(name: str, value: int) -> None:
-        v[name] = max(0, int(value))
-        filled.append(name)
+    v: dict[str, int | None]
+    filled: list[str] = field(default_factory=list)
 
-    received = v.get("requests_received_in_year")
-    if received is None:
+    def fill(self, name: str, value: int) -> None:
+        """Set a figure by rule (never negative) and record that it was filled."""
+        self.v[name] = max(0, int(value))
+        self.filled.append(name)
+
+
+def _require_published(year: int, v: dict[str, int | None]) -> None:
+    """The two figures no rule can fill: requests received and plans issued."""
+    if v.get("requests_received_in_year") is None:
         raise ParameterError(
             f"DfE published no requests figure for {year}", accepted="a year DfE published"
         )
@@ -216,18 +216,24 @@ def complete_year(
         raise ParameterError(
             f"DfE published no plans-issued figure for {year}", accepted="a year DfE published"
         )
+
+
+def _fill_request_outcomes(f: _YearFigures, all_years: dict[int, dict[str, int | None]]) -> None:
+    """The four outcomes of requests received: published, else shares of other years."""
+    v = f.v
+    received = v["requests_received_in_year"]
     if v.get("requests_decided_not_to_assess") is None:
         share = _mean_share(
             all_years, "requests_decided_not_to_assess", "requests_received_in_year"
         )
-        fill("requests_decided_not_to_assess", round_half_up(received * (share or 0.25)))
+        f.fill("requests_decided_not_to_assess", round_half_up(received * (share or 0.25)))
     if v.get("requests_withdrawn") is None:
         share = _mean_share(all_years, "requests_withdrawn", "requests_received_in_year")
-        fill("requests_withdrawn", round_half_up(received * (share or DEFAULT_WITHDRAWN_SHARE)))
+        f.fill("requests_withdrawn", round_half_up(received * (share or DEFAULT_WITHDRAWN_SHARE)))
     if v.get("requests_decision_not_made") is None:
         # Years before the person-level collection: by the end of the data nearly every
         # request has a decision, so only a small share is left pending.
-        fill("requests_decision_not_made", round_half_up(received * DEFAULT_NOT_DECIDED_SHARE))
+        f.fill("requests_decision_not_made", round_half_up(received * DEFAULT_NOT_DECIDED_SHARE))
     rest = (
         received
         - v["requests_decided_not_to_assess"]
@@ -236,76 +242,112 @@ def complete_year(
     )
     if v.get("requests_decided_to_assess") is None or v["requests_decided_to_assess"] != rest:
         # The four outcomes must add up to requests received (DfE's always do).
-        fill("requests_decided_to_assess", rest)
+        f.fill("requests_decided_to_assess", rest)
+
+
+def _mean_six_week_share(all_years: dict[int, dict[str, int | None]]) -> float:
+    """The mean share of decisions within 6 weeks over the years that publish both counts."""
+    pcts = [
+        r["request_outcome_six_weeks"]
+        / (r["request_outcome_six_weeks"] + r["request_outcome_over_6_weeks"])
+        for r in all_years.values()
+        if r.get("request_outcome_six_weeks") is not None
+        and r.get("request_outcome_over_6_weeks") is not None
+        and r["request_outcome_six_weeks"] + r["request_outcome_over_6_weeks"] > 0
+    ]
+    return sum(pcts) / len(pcts) if pcts else DEFAULT_SIX_WEEK_SHARE
+
+
+def _fill_six_week_split(f: _YearFigures, all_years: dict[int, dict[str, int | None]]) -> None:
+    """Decisions within and over 6 weeks, adding up to the requests decided."""
+    v = f.v
     decided = v["requests_decided_to_assess"] + v["requests_decided_not_to_assess"]
     within6, over6 = v.get("request_outcome_six_weeks"), v.get("request_outcome_over_6_weeks")
     if within6 is not None and over6 is not None and within6 + over6 > 0:
         if within6 + over6 != decided:
             # Keep DfE's percentage on the decided total (see the module docstring).
             w = min(decided, round_half_up(decided * within6 / (within6 + over6)))
-            fill("request_outcome_six_weeks", w)
-            fill("request_outcome_over_6_weeks", decided - w)
-    else:
-        pcts = [
-            r["request_outcome_six_weeks"]
-            / (r["request_outcome_six_weeks"] + r["request_outcome_over_6_weeks"])
-            for r in all_years.values()
-            if r.get("request_outcome_six_weeks") is not None
-            and r.get("request_outcome_over_6_weeks") is not None
-            and r["request_outcome_six_weeks"] + r["request_outcome_over_6_weeks"] > 0
-        ]
-        share = sum(pcts) / len(pcts) if pcts else DEFAULT_SIX_WEEK_SHARE
-        w = round_half_up(decided * share)
-        fill("request_outcome_six_weeks", w)
-        fill("request_outcome_over_6_weeks", decided - w)
+            f.fill("request_outcome_six_weeks", w)
+            f.fill("request_outcome_over_6_weeks", decided - w)
+        return
+    w = round_half_up(decided * _mean_six_week_share(all_years))
+    f.fill("request_outcome_six_weeks", w)
+    f.fill("request_outcome_over_6_weeks", decided - w)
 
+
+def _fill_twenty_week(f: _YearFigures) -> None:
+    """Plans issued within 20 weeks, with and without exceptions, within their totals."""
+    v = f.v
     den, den_ex = v["plans_issued_den"], v.get("plans_issued_den_ex")
     if den_ex is None or den_ex > den:
-        fill("plans_issued_den_ex", den)
-    within = v.get("plans_issued_within_20_weeks")
-    if within is None:
-        fill("plans_issued_within_20_weeks", round_half_up(den * 0.6))
+        f.fill("plans_issued_den_ex", den)
+    if v.get("plans_issued_within_20_weeks") is None:
+        f.fill("plans_issued_within_20_weeks", round_half_up(den * 0.6))
     within_ex = v.get("plans_issued_20_weeks_ex")
     exc_total = den - v["plans_issued_den_ex"]
     lo = max(0, v["plans_issued_within_20_weeks"] - exc_total)
     if within_ex is None or not lo <= within_ex <= min(
         v["plans_issued_within_20_weeks"], v["plans_issued_den_ex"]
     ):
-        fill("plans_issued_20_weeks_ex", min(max(lo, within_ex or 0), v["plans_issued_den_ex"]))
-    over_inc = den - v["plans_issued_within_20_weeks"]
+        f.fill("plans_issued_20_weeks_ex", min(max(lo, within_ex or 0), v["plans_issued_den_ex"]))
+
+
+_OVER_20_WEEK_BANDS = (
+    "plans_issued_gt20weeks_ltYear",
+    "plans_issued_gt20weeks_ltYear_ex",
+    "plans_issued_gt_1_year",
+    "plans_issued_gt_1_year_ex",
+)
+
+
+def _fill_over_20_week_bands(f: _YearFigures, all_years: dict[int, dict[str, int | None]]) -> None:
+    """Plans issued after 20 weeks, split under and over a year, consistent with the totals."""
+    v = f.v
+    over_inc = v["plans_issued_den"] - v["plans_issued_within_20_weeks"]
     over_ex = v["plans_issued_den_ex"] - v["plans_issued_20_weeks_ex"]
-    bands = (
-        "plans_issued_gt20weeks_ltYear",
-        "plans_issued_gt20weeks_ltYear_ex",
-        "plans_issued_gt_1_year",
-        "plans_issued_gt_1_year_ex",
-    )
-    consistent = all(v.get(b) is not None for b in bands) and (
+    published = all(v.get(b) is not None for b in _OVER_20_WEEK_BANDS)
+    consistent = published and (
         v["plans_issued_gt20weeks_ltYear"] + v["plans_issued_gt_1_year"] == over_inc
         and v["plans_issued_gt20weeks_ltYear_ex"] + v["plans_issued_gt_1_year_ex"] == over_ex
         and v["plans_issued_gt_1_year_ex"] <= v["plans_issued_gt_1_year"]
         and over_ex - v["plans_issued_gt_1_year_ex"] <= over_inc - v["plans_issued_gt_1_year"]
     )
-    if not consistent and all(v.get(b) is not None for b in bands):
-        _fit_published_bands(v, over_inc, over_ex, fill)
-    elif not consistent:
-        share = _mean_over_year_share(all_years)
-        share = DEFAULT_OVER_YEAR_SHARE if share is None else share
-        gt1 = round_half_up(over_inc * share)
-        # Exceptions after 20 weeks split in the same proportion, never more than there are.
-        exc_over = over_inc - over_ex
-        gt1_exc = min(gt1, round_half_up(exc_over * share))
-        fill("plans_issued_gt_1_year", gt1)
-        fill("plans_issued_gt_1_year_ex", gt1 - gt1_exc)
-        fill("plans_issued_gt20weeks_ltYear", over_inc - gt1)
-        fill("plans_issued_gt20weeks_ltYear_ex", over_ex - (gt1 - gt1_exc))
+    if consistent:
+        return
+    if published:
+        _fit_published_bands(v, over_inc, over_ex, f.fill)
+        return
+    share = _mean_over_year_share(all_years)
+    share = DEFAULT_OVER_YEAR_SHARE if share is None else share
+    gt1 = round_half_up(over_inc * share)
+    # Exceptions after 20 weeks split in the same proportion, never more than there are.
+    exc_over = over_inc - over_ex
+    gt1_exc = min(gt1, round_half_up(exc_over * share))
+    f.fill("plans_issued_gt_1_year", gt1)
+    f.fill("plans_issued_gt_1_year_ex", gt1 - gt1_exc)
+    f.fill("plans_issued_gt20weeks_ltYear", over_inc - gt1)
+    f.fill("plans_issued_gt20weeks_ltYear_ex", over_ex - (gt1 - gt1_exc))
 
+
+def complete_year(
+    year: int,
+    raw: dict[str, int | None],
+    all_years: dict[int, dict[str, int | None]],
+    caseload_january: int | None = None,
+) -> CalendarYearTargets:
+    """Targets for one year: published counts kept, gaps filled by the documented rules."""
+    figures = _YearFigures(dict(raw))
+    _require_published(year, figures.v)
+    _fill_request_outcomes(figures, all_years)
+    _fill_six_week_split(figures, all_years)
+    _fill_twenty_week(figures)
+    _fill_over_20_week_bands(figures, all_years)
     return CalendarYearTargets(
         year=year,
-        **{name: int(v[name]) for name in FIELDS},
+        **{name: int(figures.v[name]) for name in FIELDS},
         caseload_january=caseload_january,
         published={name: raw.get(name) for name in FIELDS},
-        filled=tuple(dict.fromkeys(filled)),
+        filled=tuple(dict.fromkeys(figures.filled)),
     )
 
 

@@ -399,22 +399,11 @@ def cohort_counts(
     return {"assess": assess, "not_assess": na, "withdrawn": wd, "pending": nd, "over_6wk": -1}
 
 
-def generate_cohort(
-    rng: np.random.Generator,
-    year: int,
-    months: np.ndarray,
-    received: int,
-    counts: dict[str, int],
-    over_6wk_rate: float,
-    plans: pd.DataFrame,
-    late_weight: float = 0.5,
-) -> pd.DataFrame:
-    """All requests received in one calendar year (or its first months)."""
-    end = to_days(DATA_END)
-    # In the last, partial year a decision may fall after the end: it is then pending.
-    open_ended = year >= DATA_END.year
-    n_plan = len(plans)
-    # Receipt months: school-year seasonality for the whole cohort, less the plan requests.
+def _filler_receipts(
+    rng: np.random.Generator, year: int, months: np.ndarray, received: int, plans: pd.DataFrame
+) -> np.ndarray:
+    """Receipt days of the requests that did not lead to a plan: school-year seasonality
+    for the whole cohort, less the months the plan requests already fill."""
     target = split_by_weights(rng, received, REQUEST_SEASON[months - 1])
     have = np.bincount(month_of(plans["r"].to_numpy()) - months[0], minlength=months.size)[
         : months.size
@@ -424,12 +413,23 @@ def generate_cohort(
     fill[fill < 0] = 0
     for _ in range(deficit):
         fill[int(np.argmax(fill))] -= 1
-    r_fill = sample_weekdays(rng, year, np.repeat(months, fill))
-    n_fill = r_fill.size
+    return sample_weekdays(rng, year, np.repeat(months, fill))
 
-    # Outcomes of the fillers. Requests DfE counted as undecided stay pending to the end
-    # of the data: in the last calibrated year they are the year's last arrivals (awaiting
-    # a decision); in earlier years they lean to its first months (long-stuck cases).
+
+def _filler_outcomes(
+    rng: np.random.Generator,
+    year: int,
+    r_fill: np.ndarray,
+    counts: dict[str, int],
+    n_plan: int,
+    late_weight: float,
+) -> np.ndarray:
+    """Request outcomes of the fillers, adding up to the year's counts.
+
+    Requests DfE counted as undecided stay pending to the end of the data: in the last
+    calibrated year they are the year's last arrivals (awaiting a decision); in earlier
+    years they lean to its first months (long-stuck cases)."""
+    n_fill = r_fill.size
     outcome = np.full(n_fill, "", dtype=object)
     late = (r_fill - to_days(date(year, 1, 1))) / 365.0
     keys = late_weight * late + rng.gumbel(size=n_fill)  # Gumbel top-k: weighted, no replacement
@@ -443,18 +443,25 @@ def generate_cohort(
     outcome[rest[n_wd + n_na :]] = "assess"
     if np.count_nonzero(outcome == "assess") != counts["assess"] - n_plan:
         raise DemoCalibrationError(f"{year}: request outcomes do not add up")
+    return outcome
 
-    r = np.concatenate([plans["r"].to_numpy(), r_fill])
-    p = np.concatenate([plans["p"].to_numpy(), np.full(n_fill, -1)])
-    is_plan = np.arange(r.size) < n_plan
-    outcome = np.concatenate([np.full(n_plan, "assess", dtype=object), outcome])
-    exc = np.concatenate([plans["exc"].to_numpy(), np.zeros(n_fill, dtype=np.int8)])
 
-    # Decision times: exactly `over` decisions after 42 days.
+def _decision_days(
+    rng: np.random.Generator,
+    year: int,
+    cohort: dict[str, np.ndarray],
+    over_n: int,
+    over_6wk_rate: float,
+    end: int,
+) -> np.ndarray:
+    """Decision (or withdrawal) day of each request, -1 when none: exactly ``over_n``
+    decisions after 42 days (``over_n < 0``: the rate's share of them)."""
+    r, p, is_plan, outcome = cohort["r"], cohort["p"], cohort["is_plan"], cohort["outcome"]
+    # In the last, partial year a decision may fall after the end: it is then pending.
+    open_ended = year >= DATA_END.year
     decided = np.isin(outcome, ("assess", "not_assess"))
     cap = np.where(is_plan, p - r - MIN_DECISION_TO_PLAN, 10_000 if open_ended else end - r)
     idx = np.flatnonzero(decided)
-    over_n = counts["over_6wk"]
     if over_n < 0:
         over_n = round_half_up(idx.size * over_6wk_rate)
     eligible = idx[cap[idx] >= 43]
@@ -471,16 +478,23 @@ def generate_cohort(
     wd = outcome == "withdrawn"
     wd_cap = 10_000 if open_ended else end - r[wd]
     lag[wd] = np.minimum(wd_cap, 7 + rng.exponential(35.0, wd.sum()).astype(np.int64))
-    d = np.where(lag >= 0, r + lag, -1)
+    return np.where(lag >= 0, r + lag, -1)
 
-    # Assessment outcomes. Plans: 'issue' one to three weeks before the final plan.
+
+def _assessment_outcomes(
+    rng: np.random.Generator, year: int, cohort: dict[str, np.ndarray], end: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Assessment outcome and its day for each request ('' and -1 when not assessed)."""
+    r, p, is_plan, d = cohort["r"], cohort["p"], cohort["is_plan"], cohort["d"]
+    decided = np.isin(cohort["outcome"], ("assess", "not_assess"))
+    # Plans: 'issue' one to three weeks before the final plan.
     a_out = np.full(r.size, "", dtype=object)
     a_day = np.full(r.size, -1, dtype=np.int64)
     a_out[is_plan] = "issue"
-    a_day[is_plan] = p[is_plan] - rng.integers(7, 22, n_plan)
+    a_day[is_plan] = p[is_plan] - rng.integers(7, 22, int(is_plan.sum()))
     # Assessed without a plan: not issued or withdrawn after an assessment of ~13 weeks;
     # cases of 2023 or earlier still open in late 2024 were closed in the 2024 clearance.
-    fa = decided & ~is_plan & (outcome == "assess")
+    fa = decided & ~is_plan & (cohort["outcome"] == "assess")
     lag2 = np.exp(rng.normal(np.log(80.0), 0.45, fa.sum())).astype(np.int64) + 14
     day = d[fa] + lag2
     if year <= 2023:
@@ -494,24 +508,43 @@ def generate_cohort(
     open_at_end = day > end
     a_out[fa] = np.where(open_at_end, "pending", kind)
     a_day[fa] = np.where(open_at_end, -1, day)
+    return a_out, a_day
+
+
+def generate_cohort(
+    rng: np.random.Generator,
+    year: int,
+    months: np.ndarray,
+    received: int,
+    counts: dict[str, int],
+    over_6wk_rate: float,
+    plans: pd.DataFrame,
+    late_weight: float = 0.5,
+) -> pd.DataFrame:
+    """All requests received in one calendar year (or its first months)."""
+    end = to_days(DATA_END)
+    n_plan = len(plans)
+    r_fill = _filler_receipts(rng, year, months, received, plans)
+    n_fill = r_fill.size
+    filler_outcome = _filler_outcomes(rng, year, r_fill, counts, n_plan, late_weight)
+    cohort = {
+        "r": np.concatenate([plans["r"].to_numpy(), r_fill]),
+        "p": np.concatenate([plans["p"].to_numpy(), np.full(n_fill, -1)]),
+        "is_plan": np.arange(n_plan + n_fill) < n_plan,
+        "outcome": np.concatenate([np.full(n_plan, "assess", dtype=object), filler_outcome]),
+        "exc": np.concatenate([plans["exc"].to_numpy(), np.zeros(n_fill, dtype=np.int8)]),
+    }
+    cohort["d"] = _decision_days(rng, year, cohort, counts["over_6wk"], over_6wk_rate, end)
+    cohort["a_out"], cohort["a_day"] = _assessment_outcomes(rng, year, cohort, end)
     # A decision after the end of the data has not happened yet (only the latest months).
-    late_decision = d > end
+    late_decision = cohort["d"] > end
     if late_decision.any():
-        outcome[late_decision] = "pending"
-        d[late_decision] = -1
-        a_out[late_decision] = ""
-        a_day[late_decision] = -1
-    return pd.DataFrame(
-        {
-            "r": r,
-            "outcome": outcome,
-            "d": d,
-            "a_out": a_out,
-            "a_day": a_day,
-            "p": p,
-            "exc": exc,
-        }
-    )
+        cohort["outcome"][late_decision] = "pending"
+        cohort["d"][late_decision] = -1
+        cohort["a_out"][late_decision] = ""
+        cohort["a_day"][late_decision] = -1
+    columns = ("r", "outcome", "d", "a_out", "a_day", "p", "exc")
+    return pd.DataFrame({name: cohort[name] for name in columns})
 
 
 def early_plan_requests(rng: np.random.Generator, plans: pd.DataFrame) -> pd.DataFrame:
@@ -563,6 +596,82 @@ def cohort_rates(targets: dict[int, CalendarYearTargets], year: int) -> dict[str
 
 
 # --- public -----------------------------------------------------------------------------------
+def _require_years(code: str, targets: dict[int, CalendarYearTargets]) -> None:
+    """Refuse targets that miss a calendar year the demo requests need."""
+    missing = [y for y in range(FIRST_COHORT, DATA_END.year) if y not in targets]
+    if missing:
+        raise DemoCalibrationError(
+            f"no DfE figures for calendar year(s) {', '.join(map(str, missing))} for LA {code}",
+            hint="use an 'Education, health and care plans' release covering 2021–2024",
+        )
+
+
+def _draw_plan_slots(
+    rng: np.random.Generator,
+    targets: dict[int, CalendarYearTargets],
+    shape: PlanShape,
+    q1_cells: np.ndarray,
+    notes: list[str] | None,
+) -> pd.DataFrame:
+    """Plans with their receipt days, fitted to the years' assessment capacity.
+
+    Where DfE's assessments barely cover its plans (small LAs that plan for nearly every
+    assessment) a draw can fail to fit; draw again from the same stream (still seeded).
+    The last draw may move plans and lift ``targets`` in place (inconsistent DfE figures).
+    """
+    capacity = {y: targets[y].requests_decided_to_assess for y in CALIBRATED_YEARS if y in targets}
+    for attempt in range(MAX_ATTEMPTS + 1):
+        slots = build_plan_slots(rng, targets, shape, q1_cells)
+        slots["r"] = slots["p"].to_numpy() - sample_plan_days(
+            rng, slots["band"].to_numpy(), slots["clearance"].to_numpy()
+        )
+        try:
+            over = rebalance_cohorts(rng, slots, capacity, move_plans=attempt == MAX_ATTEMPTS)
+        except DemoCalibrationError:
+            continue
+        for year, extra in sorted(over.items()):
+            targets[year], note = lift_assessed(targets[year], extra)
+            if notes is not None:
+                notes.append(note)
+        break
+    slots["r"] = move_off_weekends(
+        slots["r"].to_numpy(), slots["p"].to_numpy(), slots["band"].to_numpy()
+    )
+    return slots
+
+
+def _year_cohort(
+    rng: np.random.Generator,
+    year: int,
+    plans: pd.DataFrame,
+    targets: dict[int, CalendarYearTargets],
+    q1_received: int,
+) -> pd.DataFrame:
+    """One calendar year's requests: DfE's counts where calibrated, else enough for its plans."""
+    if year == DATA_END.year:
+        months, received = np.arange(1, 4), q1_received
+        t, rates = None, cohort_rates(targets, year - 1)
+    else:
+        months, received = np.arange(1, 13), targets[year].requests_received_in_year
+        t = targets[year] if year in CALIBRATED_YEARS else None
+        rates = cohort_rates(targets, year)
+    if t is None:
+        # A year DfE does not fix here: enough requests for its plans and some refusals.
+        received = max(received, round_half_up(len(plans) / max(0.5, 1 - rates["not_assess"])))
+    counts = cohort_counts(t, received, len(plans), rates)
+    late_weight = 25.0 if year >= max(CALIBRATED_YEARS) else -3.0
+    return generate_cohort(rng, year, months, received, counts, rates["over"], plans, late_weight)
+
+
+def _in_extract_window(raw: pd.DataFrame) -> pd.DataFrame:
+    """What an extract from April 2021 holds: new requests and those still open then."""
+    start = to_days(WINDOW_START)
+    last_event = raw[["d", "a_day", "p"]].max(axis=1).to_numpy()
+    still_open = (raw["outcome"].to_numpy() == "pending") | (raw["a_out"].to_numpy() == "pending")
+    keep = (raw["r"].to_numpy() >= start) | (last_event >= start) | still_open
+    return raw.loc[keep].reset_index(drop=True)
+
+
 def generate_requests(
     la_code: str,
     *,
@@ -587,67 +696,18 @@ def generate_requests(
     code = str(la_code).strip()
     if targets is None:
         targets = calibration_targets(code)
-    needed = range(FIRST_COHORT, DATA_END.year)
-    missing = [y for y in needed if y not in targets]
-    if missing:
-        raise DemoCalibrationError(
-            f"no DfE figures for calendar year(s) {', '.join(map(str, missing))} for LA {code}",
-            hint="use an 'Education, health and care plans' release covering 2021–2024",
-        )
+    _require_years(code, targets)
     rng = np.random.default_rng([int(seed), int(code) if code.isdigit() else 0, 1])
     shape = usable_shape(PLAN_SHAPES.get(code) if shape is None else shape, targets)
-
     q1_received, q1_cells, _ = extrapolate_q1(targets)
-    capacity = {y: targets[y].requests_decided_to_assess for y in CALIBRATED_YEARS if y in targets}
-    # Where DfE's assessments barely cover its plans (small LAs that plan for nearly every
-    # assessment) a draw can fail to fit; draw again from the same stream (still seeded).
     targets = dict(targets)
-    for attempt in range(MAX_ATTEMPTS + 1):
-        slots = build_plan_slots(rng, targets, shape, q1_cells)
-        slots["r"] = slots["p"].to_numpy() - sample_plan_days(
-            rng, slots["band"].to_numpy(), slots["clearance"].to_numpy()
-        )
-        try:
-            # The last draw may move plans and lift targets (inconsistent DfE figures).
-            over = rebalance_cohorts(rng, slots, capacity, move_plans=attempt == MAX_ATTEMPTS)
-        except DemoCalibrationError:
-            continue
-        for year, extra in sorted(over.items()):
-            targets[year], note = lift_assessed(targets[year], extra)
-            if notes is not None:
-                notes.append(note)
-        break
-    slots["r"] = move_off_weekends(
-        slots["r"].to_numpy(), slots["p"].to_numpy(), slots["band"].to_numpy()
-    )
+    slots = _draw_plan_slots(rng, targets, shape, q1_cells, notes)
     cohort_year = year_of(slots["r"].to_numpy())
-
     frames = [early_plan_requests(rng, slots.loc[cohort_year < FIRST_COHORT])]
     for year in range(FIRST_COHORT, DATA_END.year + 1):
         plans = slots.loc[cohort_year == year]
-        if year == DATA_END.year:
-            months, received = np.arange(1, 4), q1_received
-            t, rates = None, cohort_rates(targets, year - 1)
-        else:
-            months, received = np.arange(1, 13), targets[year].requests_received_in_year
-            t = targets[year] if year in CALIBRATED_YEARS else None
-            rates = cohort_rates(targets, year)
-        if t is None:
-            # A year DfE does not fix here: enough requests for its plans and some refusals.
-            received = max(received, round_half_up(len(plans) / max(0.5, 1 - rates["not_assess"])))
-        counts = cohort_counts(t, received, len(plans), rates)
-        late_weight = 25.0 if year >= max(CALIBRATED_YEARS) else -3.0
-        frames.append(
-            generate_cohort(rng, year, months, received, counts, rates["over"], plans, late_weight)
-        )
-    raw = pd.concat(frames, ignore_index=True)
-
-    # Keep what an extract from April 2021 holds: new requests and those still open then.
-    start = to_days(WINDOW_START)
-    last_event = raw[["d", "a_day", "p"]].max(axis=1).to_numpy()
-    still_open = (raw["outcome"].to_numpy() == "pending") | (raw["a_out"].to_numpy() == "pending")
-    keep = (raw["r"].to_numpy() >= start) | (last_event >= start) | still_open
-    raw = raw.loc[keep].reset_index(drop=True)
+        frames.append(_year_cohort(rng, year, plans, targets, q1_received))
+    raw = _in_extract_window(pd.concat(frames, ignore_index=True))
     return finish_requests(rng, code, raw)
 
 

@@ -108,26 +108,18 @@ def _path(ends: list[date], points: dict[date, float]) -> np.ndarray:
     return np.interp(x, px, py)
 
 
-def generate_service_waits(
-    rng: np.random.Generator,
-    code: str,
-    scale: float,
-    n: LocalNarrative = HERTFORDSHIRE,
-    end: date = DATA_END,
-) -> pd.DataFrame:
-    """Children waiting for each service at each month end.
+_ServiceShape = tuple[dict[date, float], dict[date, int], tuple[float, float]]
 
-    Speech and language: September 2023 → February 2024 down 78%; CAMHS (PALMS):
-    September 2023 → March 2024 down 52%. Those three month ends are set exactly; the rest
-    of each series is a noisy path through them (held level after March 2025).
-    """
-    ends = month_ends(end=end)
+
+def _service_wait_shapes(scale: float, n: LocalNarrative) -> dict[str, _ServiceShape]:
+    """Each service's path points, its exactly-set month ends and its long-waiter shares
+    (before and after October 2023)."""
     slt_sep = scaled(1500, scale)
     slt_feb = round_half_up(slt_sep * (1 + n.slt_waiting_change_pct / 100))
     camhs_sep = scaled(750, scale)
     camhs_mar = round_half_up(camhs_sep * (1 + n.camhs_waiting_change_pct / 100))
     d = date
-    shapes = {
+    return {
         "speech_and_language": (
             {d(2021, 4, 30): 0.72 * slt_sep, d(2023, 9, 30): slt_sep, d(2024, 2, 29): slt_feb,
              d(2025, 3, 31): 0.9 * slt_feb},
@@ -165,18 +157,43 @@ def generate_service_waits(
             (0.3, 0.15),
         ),
     }  # fmt: skip
+
+
+def _service_series(
+    rng: np.random.Generator, ends: list[date], shape: _ServiceShape
+) -> tuple[np.ndarray, np.ndarray]:
+    """Children waiting for one service at each month end, and those waiting over 18 weeks."""
+    points, exact, (over_before, over_after) = shape
+    values = _path(ends, points) * (1 + rng.normal(0, 0.02, len(ends)))
+    waiting = np.maximum(0, np.round(values)).astype(np.int64)
+    for i, month_end in enumerate(ends):
+        if month_end in exact:
+            waiting[i] = exact[month_end]
+    # Long waiters: a larger share before the 2023-24 recovery work, smaller after.
+    share = np.where(np.array([e < date(2023, 10, 1) for e in ends]), over_before, over_after) * (
+        1 + rng.normal(0, 0.04, len(ends))
+    )
+    over = np.minimum(waiting, np.round(waiting * np.clip(share, 0, 1)).astype(np.int64))
+    return waiting, over
+
+
+def generate_service_waits(
+    rng: np.random.Generator,
+    code: str,
+    scale: float,
+    n: LocalNarrative = HERTFORDSHIRE,
+    end: date = DATA_END,
+) -> pd.DataFrame:
+    """Children waiting for each service at each month end.
+
+    Speech and language: September 2023 → February 2024 down 78%; CAMHS (PALMS):
+    September 2023 → March 2024 down 52%. Those three month ends are set exactly; the rest
+    of each series is a noisy path through them (held level after March 2025).
+    """
+    ends = month_ends(end=end)
     rows = []
-    for service, (points, exact, (over_before, over_after)) in shapes.items():
-        values = _path(ends, points) * (1 + rng.normal(0, 0.02, len(ends)))
-        waiting = np.maximum(0, np.round(values)).astype(np.int64)
-        for i, end in enumerate(ends):
-            if end in exact:
-                waiting[i] = exact[end]
-        # Long waiters: a larger share before the 2023-24 recovery work, smaller after.
-        share = np.where(
-            np.array([e < date(2023, 10, 1) for e in ends]), over_before, over_after
-        ) * (1 + rng.normal(0, 0.04, len(ends)))
-        over = np.minimum(waiting, np.round(waiting * np.clip(share, 0, 1)).astype(np.int64))
+    for service, shape in _service_wait_shapes(scale, n).items():
+        waiting, over = _service_series(rng, ends, shape)
         rows.append(pd.DataFrame({"month_end": ends, "service": service, "w": waiting, "o": over}))
     frame = pd.concat(rows, ignore_index=True).sort_values(
         ["month_end", "service"], kind="stable", ignore_index=True

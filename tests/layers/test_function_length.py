@@ -13,10 +13,6 @@ from sendreport.resources import PACKAGE_DIR
 
 LIMIT = 60
 OVER_LIMIT = {
-    "demo/calibration.py:complete_year",
-    "demo/requests.py:generate_cohort",
-    "demo/requests.py:generate_requests",
-    "demo/trackers.py:generate_service_waits",
     "metrics/calendar_year.py:dfe_calendar_year_aggregates",
     "metrics/scorecard.py:attach_benchmarks",
 }
