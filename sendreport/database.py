@@ -10,7 +10,7 @@
 Credentials never live in ``mapping.toml``: a password in the URL is refused, and the one
 in the environment variable is never printed. A database that cannot be reached is exit 2
 naming the host. The result then goes through the same column and value mapping as a file
-(:func:`sendreport.mapping.apply_mapping`), and its rows are named "row n of the query".
+(:func:`sendreport.mapping.map_cells`), and its rows are named "row n of the query".
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from sendreport.contract import DATASETS
-from sendreport.mapping import DatasetMapping, Mapped, apply_mapping, mapping_error
+from sendreport.mapping import DatasetMapping, Mapped, map_cells, mapping_error
 
 CONNECT_TIMEOUT_S = 10
 
@@ -144,18 +143,14 @@ def read_mapped_query(mapping: DatasetMapping) -> Mapped:
     what = f"table {mapping.table}" if mapping.table else "query"
     url = database_url_text(mapping)
     mapped_view = DatasetMapping(**{**mapping.__dict__, "header_row": 1})
-    frame, numbers, sources, warnings = apply_mapping(
-        cells, mapped_view, DATASETS[mapping.dataset], f"database {what}"
-    )
     digest = io.StringIO()
     result.to_csv(digest, index=False)
-    return Mapped(
-        frame=frame,
-        path=None,
+    return map_cells(
+        cells,
+        mapped_view,
+        f"database {what}",
         origin=f"database {what} at {url} (via mapping.toml)",
-        rows=[f"database {what}, result row {n - 1}" for n in numbers],
-        columns={k: v for k, v in sources.items() if k != v},
-        warnings=warnings,
+        row_label=lambda n: f"database {what}, result row {n - 1}",
         digest_source=f"{url}\n{mapping.query or mapping.table}\n{digest.getvalue()}",
     )
 

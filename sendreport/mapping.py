@@ -29,6 +29,7 @@ from __future__ import annotations
 import csv
 import io
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -405,18 +406,42 @@ def apply_mapping(
     return frame, numbers, sources, warnings
 
 
-def read_mapped_file(data_dir: Path, mapping: DatasetMapping) -> Mapped:
-    """Read and translate one mapped file (the database case is in sendreport.database)."""
-    ds = DATASETS[mapping.dataset]
-    path = source_path(data_dir, mapping)
-    cells, sheet = read_table(path, mapping)
-    where = f"{path.name}, sheet {sheet!r}" if sheet else path.name
-    frame, numbers, sources, warnings = apply_mapping(cells, mapping, ds, where)
+def map_cells(
+    cells: pd.DataFrame,
+    mapping: DatasetMapping,
+    label: str,
+    *,
+    origin: str,
+    row_label: Callable[[int], str],
+    path: Path | None = None,
+    digest_source: str = "",
+) -> Mapped:
+    """Translate a source's cells (header at ``mapping.header_row``) into a :class:`Mapped`:
+    contract columns, each row named by ``row_label(source row number)``."""
+    frame, numbers, sources, warnings = apply_mapping(
+        cells, mapping, DATASETS[mapping.dataset], label
+    )
     return Mapped(
         frame=frame,
         path=path,
-        origin=f"{where}, header row {mapping.header_row} (via {MAPPING_FILE})",
-        rows=[f"{where}, row {n}" for n in numbers],
+        origin=origin,
+        rows=[row_label(n) for n in numbers],
         columns={k: v for k, v in sources.items() if k != v},
         warnings=warnings,
+        digest_source=digest_source,
+    )
+
+
+def read_mapped_file(data_dir: Path, mapping: DatasetMapping) -> Mapped:
+    """Read and translate one mapped file (the database case is in sendreport.database)."""
+    path = source_path(data_dir, mapping)
+    cells, sheet = read_table(path, mapping)
+    where = f"{path.name}, sheet {sheet!r}" if sheet else path.name
+    return map_cells(
+        cells,
+        mapping,
+        where,
+        origin=f"{where}, header row {mapping.header_row} (via {MAPPING_FILE})",
+        row_label=lambda n: f"{where}, row {n}",
+        path=path,
     )

@@ -56,6 +56,7 @@ from typing import Any
 
 import pandas as pd
 
+from sendreport.contract import DATASETS
 from sendreport.exceptions import InputFileError
 
 DATASET = "ehcp_requests"
@@ -185,22 +186,8 @@ _DISPLAY = {
     ]
 }
 
-COLUMNS = (
-    "request_id",
-    "person_id",
-    "la_code",
-    "received_date",
-    "request_outcome",
-    "request_outcome_date",
-    "assessment_outcome",
-    "assessment_outcome_date",
-    "plan_issued_date",
-    "week20_exception",
-    "primary_need",
-    "age_at_request",
-    "mediation",
-    "tribunal_appeal",
-)
+# The ehcp_requests columns, in the contract's order (the derived frame is that dataset).
+COLUMNS = tuple(c.name for c in DATASETS[DATASET].columns)
 
 
 @dataclass(frozen=True)

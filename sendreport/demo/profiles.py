@@ -16,6 +16,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from sendreport.profile import Profile
+
+_NEUTRAL = Profile()
+
 
 @dataclass(frozen=True)
 class DemoCouncil:
@@ -23,19 +27,20 @@ class DemoCouncil:
 
     name: str
     short_name: str
-    plan_name: str = "SEND improvement plan"
-    partnership_board: str = ""
-    improvement_board: str = ""
-    performance_committee: str = "the council's scrutiny committee"
-    camhs_service: str = "child and adolescent mental health services (CAMHS)"
+    # The neutral words are the profile's own defaults (one place to change them).
+    plan_name: str = _NEUTRAL.plan_name
+    partnership_board: str = _NEUTRAL.partnership_board
+    improvement_board: str = _NEUTRAL.improvement_board
+    performance_committee: str = _NEUTRAL.performance_committee
+    camhs_service: str = _NEUTRAL.camhs_service
     camhs_short: str = "CAMHS"
-    speech_service: str = "speech and language therapy"
-    early_help: str = "early help"  # as it reads mid-sentence
+    speech_service: str = _NEUTRAL.speech_service
+    early_help: str = _NEUTRAL.early_help_service  # as it reads mid-sentence
     early_help_head: str = "Head of Early Help"
     community_trust: str = "Community health services provider"
     mental_health_trust: str = "Children's mental health services provider"
     place: str = "area"  # "across the whole county"
-    local_offer_url: str = ""
+    local_offer_url: str = _NEUTRAL.local_offer_url
 
 
 BUILT_IN: dict[str, DemoCouncil] = {

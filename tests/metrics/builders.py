@@ -8,6 +8,8 @@ from typing import Any
 
 import pandas as pd
 
+from sendreport.contract import DATASETS
+
 REQUEST_DATES = (
     "received_date",
     "request_outcome_date",
@@ -45,20 +47,7 @@ def make_requests(rows: Iterable[Mapping[str, Any]], *, unit: str = "s") -> pd.D
     frame["week20_exception"] = pd.array(
         [r.get("week20_exception", 0) for r in rows], dtype="Int64"
     )
-    return frame[
-        [
-            "request_id",
-            "person_id",
-            "la_code",
-            "received_date",
-            "request_outcome",
-            "request_outcome_date",
-            "assessment_outcome",
-            "assessment_outcome_date",
-            "plan_issued_date",
-            "week20_exception",
-        ]
-    ]
+    return frame[[c.name for c in DATASETS["ehcp_requests"].columns if c.required]]
 
 
 def plan(received: date, days_to_plan: int, *, exception: int = 0) -> dict[str, Any]:
