@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from sendreport import reference
+from sendreport.dfe._tidy import BenchmarkLevel
 from sendreport.many import LaOutcome
 
 INDEX_HTML = "index.html"
@@ -155,15 +156,15 @@ def dfe_comparisons(table: Any) -> tuple[str | None, dict[str, dict[str, Any]], 
     rows = rows.loc[rows["period"].astype(str) == year]
     la_values = {
         str(r.la_code): float(r.value)
-        for r in rows.loc[rows["level"] == "la"].itertuples()
+        for r in rows.loc[rows["level"] == BenchmarkLevel.LA.tidy].itertuples()
         if r.value == r.value
     }
     regional = {
         str(r.area_code): float(r.value)
-        for r in rows.loc[rows["level"] == "regional"].itertuples()
+        for r in rows.loc[rows["level"] == BenchmarkLevel.REGION.tidy].itertuples()
         if r.value == r.value
     }
-    england = rows.loc[rows["level"] == "national", "value"]
+    england = rows.loc[rows["level"] == BenchmarkLevel.ENGLAND.tidy, "value"]
     england_value = float(england.iloc[0]) if len(england) else None
     per_la = {}
     for la, value in la_values.items():

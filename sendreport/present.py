@@ -365,8 +365,9 @@ class ReportContext:
 
     def benchmark_rows(self, metric_id: str) -> dict[str, pd.Series]:
         """England, region, statistical-neighbour and this LA's DfE rows for ``metric_id``,
-        latest period published by the quarter end. Keys: england, region, neighbours, la."""
-        from sendreport.dfe.benchmarks import benchmarks_for
+        latest period published by the quarter end. Keys: the BenchmarkLevel values england,
+        region, neighbours, la."""
+        from sendreport.dfe.benchmarks import BenchmarkLevel, benchmarks_for
         from sendreport.metrics.scorecard import select_benchmark_rows
 
         tidy = self.benchmarks_published_by()
@@ -382,17 +383,11 @@ class ReportContext:
             return {}
         latest = found["period"].astype("string").max()
         found = found.loc[(found["period"].astype("string") == latest).to_numpy(dtype=bool)]
-        keys = {
-            "national": "england",
-            "regional": "region",
-            "statistical neighbours": "neighbours",
-            "la": "la",
-        }
         out: dict[str, pd.Series] = {}
         for _, row in found.iterrows():
-            key = keys.get(str(row["level"]))
-            if key and key not in out:
-                out[key] = row
+            level = BenchmarkLevel.parse(row["level"])
+            if level is not None and level.value not in out:
+                out[level.value] = row
         return out
 
     # ---- officer commentary ------------------------------------------------------------

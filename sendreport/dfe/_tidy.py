@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
@@ -53,7 +54,56 @@ CALENDAR_YEAR = "calendar year"
 JANUARY_SNAPSHOT = "January snapshot"
 MONTH_SNAPSHOT = "month-end snapshot"
 
-LEVELS = {"national": "national", "regional": "regional", "local authority": "la"}
+
+class BenchmarkLevel(StrEnum):
+    """Where a comparator figure is from: the one vocabulary of benchmark levels.
+
+    The loaders, the scorecard's benchmark columns, ``rep.benchmark_rows`` and the notebooks
+    name a level by its value (``england``, ``region``, ``neighbours``, ``la``). :attr:`tidy`
+    is the spelling of the tidy frame's ``level`` column (``national``, ``regional``,
+    ``statistical neighbours``, ``la``), which figures.json records as published.
+    """
+
+    ENGLAND = "england"
+    REGION = "region"
+    NEIGHBOURS = "neighbours"
+    LA = "la"
+
+    @property
+    def tidy(self) -> str:
+        """The ``level`` of this level's rows in the tidy frame."""
+        return _TIDY_LEVELS[self]
+
+    @classmethod
+    def parse(cls, text: object) -> BenchmarkLevel | None:
+        """The level a source's spelling names ("national", "Regional", "SN", "local
+        authority" …), case-insensitively; None for any other level (e.g. an NHS region)."""
+        return _LEVEL_SPELLINGS.get(str(text).strip().lower())
+
+
+_TIDY_LEVELS = {
+    BenchmarkLevel.ENGLAND: "national",
+    BenchmarkLevel.REGION: "regional",
+    BenchmarkLevel.NEIGHBOURS: "statistical neighbours",
+    BenchmarkLevel.LA: "la",
+}
+_LEVEL_SPELLINGS = (
+    {level.value: level for level in BenchmarkLevel}
+    | {level.tidy: level for level in BenchmarkLevel}
+    | {
+        "country": BenchmarkLevel.ENGLAND,
+        "local authority": BenchmarkLevel.LA,
+        "statistical neighbour": BenchmarkLevel.NEIGHBOURS,
+        "statistical_neighbours": BenchmarkLevel.NEIGHBOURS,
+        "sn": BenchmarkLevel.NEIGHBOURS,
+    }
+)
+# DfE's geographic_level column → the tidy level (other geographies are dropped).
+LEVELS = {
+    "national": BenchmarkLevel.ENGLAND.tidy,
+    "regional": BenchmarkLevel.REGION.tidy,
+    "local authority": BenchmarkLevel.LA.tidy,
+}
 ENGLAND_CODE = "E92000001"
 
 # Markers used by DfE (x c z k low), the tribunal sheet (.. ~ -) and NHS (NA).

@@ -3,6 +3,9 @@
 :func:`benchmarks_for` takes any tidy frame (a release, the SEN2 file, the tribunal sheet, the
 published table) and returns, for one measure, rows in the same tidy shape:
 
+Levels are :class:`BenchmarkLevel` (england, region, neighbours, la); the tidy frame spells
+them as below (``BenchmarkLevel.tidy``).
+
 - England (``level`` "national"),
 - the LA's region (``level`` "regional"; absent where the source has no regional rows, e.g. the
   tribunal sheet),
@@ -27,20 +30,22 @@ from pathlib import Path
 
 import pandas as pd
 
-from sendreport.dfe._tidy import ENGLAND_CODE, TIDY_COLUMNS, finish_tidy
+from sendreport.dfe._tidy import ENGLAND_CODE, TIDY_COLUMNS, BenchmarkLevel, finish_tidy
 from sendreport.exceptions import ParameterError
 from sendreport.reference import la_name, local_authority, statistical_neighbours
 
 __all__ = [
     "SN_LEVEL",
+    "BenchmarkLevel",
     "benchmarks_for",
     "neighbour_mean",
     "neighbours_with_values",
     "read_benchmarks",
 ]
 
-SN_LEVEL = "statistical neighbours"
-_ORDER = {"national": 0, "regional": 1, SN_LEVEL: 2, "la": 3}
+SN_LEVEL = BenchmarkLevel.NEIGHBOURS.tidy
+_ORDER = {level.tidy: i for i, level in enumerate(BenchmarkLevel)}  # England, region, SN, LA
+_LA = BenchmarkLevel.LA.tidy
 
 
 def read_benchmarks(dfe_dir: Path | None = None) -> pd.DataFrame:
@@ -77,9 +82,7 @@ def neighbour_mean(
     """The statistical-neighbour mean of ``measure`` for each period (see module docstring)."""
     la = local_authority(la_code)
     codes = list(neighbours) if neighbours is not None else statistical_neighbours(la.la_code)
-    rows = tidy[
-        (tidy["measure"] == measure) & (tidy["level"] == "la") & tidy["la_code"].isin(codes)
-    ]
+    rows = tidy[(tidy["measure"] == measure) & (tidy["level"] == _LA) & tidy["la_code"].isin(codes)]
     if rows.empty or not codes:
         return finish_tidy(pd.DataFrame(columns=list(TIDY_COLUMNS)))
     grouped = rows.groupby(["period", "period_basis"], sort=False)
@@ -105,7 +108,7 @@ def neighbours_with_values(
     codes = statistical_neighbours(local_authority(la_code).la_code)
     rows = tidy[
         (tidy["measure"] == measure)
-        & (tidy["level"] == "la")
+        & (tidy["level"] == _LA)
         & (tidy["period"] == period)
         & tidy["la_code"].isin(codes)
         & tidy["value"].notna()
@@ -136,15 +139,19 @@ def benchmarks_for(
             parameter="measure",
         )
     rows = tidy[tidy["measure"] == measure]
-    england = rows[(rows["level"] == "national") & (rows["area_code"] == ENGLAND_CODE)]
-    region = rows[(rows["level"] == "regional") & (rows["area_code"] == la.region_code)]
+    england = rows[
+        (rows["level"] == BenchmarkLevel.ENGLAND.tidy) & (rows["area_code"] == ENGLAND_CODE)
+    ]
+    region = rows[
+        (rows["level"] == BenchmarkLevel.REGION.tidy) & (rows["area_code"] == la.region_code)
+    ]
     # A frame may carry the mean already (the typed-in published table does); else compute it.
     typed_in = rows[rows["area_code"] == f"SN:{la.la_code}"]
     if typed_in.empty or neighbours is not None:
         typed_in = neighbour_mean(tidy, la.la_code, measure, neighbours)
     parts = [england, region, typed_in]
     if include_la:
-        parts.append(rows[(rows["level"] == "la") & (rows["la_code"] == la.la_code)])
+        parts.append(rows[(rows["level"] == _LA) & (rows["la_code"] == la.la_code)])
     out = pd.concat([p for p in parts if not p.empty] or [rows.iloc[0:0]], ignore_index=True)
     out = out.assign(_order=out["level"].map(_ORDER).fillna(9))
     out = out.sort_values(["period", "_order"], ascending=[False, True], kind="stable")

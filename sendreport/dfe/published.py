@@ -38,7 +38,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from sendreport.dfe._tidy import CALENDAR_YEAR, ENGLAND_CODE, JANUARY_SNAPSHOT, finish_tidy
+from sendreport.dfe._tidy import (
+    CALENDAR_YEAR,
+    ENGLAND_CODE,
+    JANUARY_SNAPSHOT,
+    BenchmarkLevel,
+    finish_tidy,
+)
 
 __all__ = [
     "PUBLISHED_CSV",
@@ -86,7 +92,9 @@ def build_published_table(release_dir: Path) -> pd.DataFrame:
     tidy = tidy[pd.to_numeric(tidy["period"].str[:4]) >= FIRST_YEAR]
     table = pd.DataFrame(
         {
-            "area": tidy["la_code"].where(tidy["level"] == "la", tidy["area_code"]),
+            "area": tidy["la_code"].where(
+                tidy["level"] == BenchmarkLevel.LA.tidy, tidy["area_code"]
+            ),
             "measure": tidy["measure"],
             "period": tidy["period"],
             "value": tidy["value"].round(10),
@@ -138,6 +146,13 @@ def published_benchmarks() -> pd.DataFrame:
     return _published().copy()
 
 
+def _tidy_level(area: str, is_la: bool) -> str:
+    """The tidy ``level`` of a row of the shipped table, from its area code."""
+    if is_la:
+        return BenchmarkLevel.LA.tidy
+    return (BenchmarkLevel.ENGLAND if area == ENGLAND_CODE else BenchmarkLevel.REGION).tidy
+
+
 @cache
 def _published() -> pd.DataFrame:
     from sendreport.reference import _authorities
@@ -158,10 +173,7 @@ def _published() -> pd.DataFrame:
                 las[a].la_name if la else ("England" if a == ENGLAND_CODE else regions.get(a))
                 for a, la in zip(raw["area"], is_la, strict=True)
             ],
-            "level": [
-                "la" if la else ("national" if a == ENGLAND_CODE else "regional")
-                for a, la in zip(raw["area"], is_la, strict=True)
-            ],
+            "level": [_tidy_level(a, la) for a, la in zip(raw["area"], is_la, strict=True)],
             "la_code": raw["area"].where(is_la),
             "measure": raw["measure"],
             "period": raw["period"],

@@ -28,7 +28,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from sendreport.dfe._tidy import CALENDAR_YEAR, ENGLAND_CODE, finish_tidy, parse_numbers
+from sendreport.dfe._tidy import (
+    CALENDAR_YEAR,
+    ENGLAND_CODE,
+    BenchmarkLevel,
+    finish_tidy,
+    parse_numbers,
+)
 from sendreport.exceptions import InputFileError, ReleaseNotRecognised
 from sendreport.reference import find_la_by_name
 
@@ -140,13 +146,13 @@ def _area_rows(body: pd.DataFrame) -> pd.DataFrame:
             area_code.append(ENGLAND_CODE)
             la_code.append(None)
             area_name.append("England")
-            level.append("national")
+            level.append(BenchmarkLevel.ENGLAND.tidy)
             continue
         la = find_la_by_name(nm)
         area_code.append(la.ons_code if la else None)
         la_code.append(la.la_code if la else (cd or None))
         area_name.append(la.la_name if la else nm)
-        level.append("la")
+        level.append(BenchmarkLevel.LA.tidy)
     out["area_code"], out["la_code"] = area_code, la_code
     out["area_name"], out["level"] = area_name, level
     return out

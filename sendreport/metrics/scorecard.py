@@ -37,6 +37,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from sendreport.dfe._tidy import BenchmarkLevel
 from sendreport.exceptions import ParameterError
 from sendreport.metrics.base import REGISTRY, Measure, compute, metric_arguments
 from sendreport.periods import Basis, Period
@@ -63,13 +64,9 @@ SCORECARD_COLUMNS = (
     "direction",
     "note",
 )
-BENCHMARK_COLUMNS = (
-    "benchmark_basis",
-    "la_published",
-    "england",
-    "region",
-    "statistical_neighbours",
-)
+# The basis, then one column per benchmark level: england, region, neighbours, la (the LA's
+# own figure as DfE published it, beside the scorecard's locally computed value).
+BENCHMARK_COLUMNS = ("benchmark_basis", *(level.value for level in BenchmarkLevel))
 
 # Benchmark measures tried for each metric, first found wins (matched case-insensitively):
 # sendreport.dfe's measure names (which reuse our ids), our calendar-year id, DfE's variable.
@@ -100,19 +97,6 @@ for _cy in (
 ):
     BENCHMARK_MEASURES[f"{_cy}_cy"] = BENCHMARK_MEASURES[_cy]
 BENCHMARK_MEASURES["ehcp_plans_issued_cy"] = BENCHMARK_MEASURES["ehcp_plans_issued"]
-LEVEL_NAMES = {
-    "national": "england",
-    "england": "england",
-    "country": "england",
-    "regional": "region",
-    "region": "region",
-    "local authority": "la",
-    "la": "la",
-    "statistical neighbours": "statistical_neighbours",
-    "statistical neighbour": "statistical_neighbours",
-    "statistical_neighbours": "statistical_neighbours",
-    "sn": "statistical_neighbours",
-}
 
 
 # --- rules ----------------------------------------------------------------------------------
@@ -271,8 +255,8 @@ def build_scorecard(
 
     ``frames`` maps contract dataset names to frames (``ehcp_requests``, ``ehcp_caseload``,
     ``service_waits``, ``targets`` …), the names of the metrics' parameters. ``benchmarks`` is
-    the tidy DfE frame of :mod:`sendreport.dfe`; when given, the columns
-    benchmark_basis, la_published, england, region and statistical_neighbours are added.
+    the tidy DfE frame of :mod:`sendreport.dfe`; when given, the columns of
+    :data:`BENCHMARK_COLUMNS` are added (benchmark_basis, england, region, neighbours, la).
     """
     rows = [
         scorecard_row(m, frames, period, targets=targets, la_code=la_code, amber_band=amber_band)
@@ -312,6 +296,65 @@ def select_benchmark_rows(benchmarks: pd.DataFrame, metric_id: str) -> pd.DataFr
     return benchmarks.iloc[0:0]
 
 
+def latest_benchmark_rows(benchmarks: pd.DataFrame, metric_id: str) -> pd.DataFrame:
+    """The rows of ``metric_id``'s benchmark measure for its latest published period."""
+    rows = select_benchmark_rows(benchmarks, metric_id)
+    if rows.empty:
+        return rows
+    period = rows["period"].astype("string")
+    return rows.loc[(period == period.max()).fillna(False).to_numpy(dtype=bool)]
+
+
+def benchmark_basis(rows: pd.DataFrame) -> str:
+    """The basis, period and publisher of benchmark rows: "calendar year 2023, DfE"."""
+    bases = rows["period_basis"].astype("string").dropna() if "period_basis" in rows else ()
+    basis = str(bases.iloc[0]) if len(bases) else ""
+    source = "DfE"
+    if "source" in rows and rows["source"].notna().any():
+        source = str(rows["source"].dropna().iloc[0]).split(",")[0].strip() or "DfE"
+    return f"{basis} {rows['period'].astype('string').max()}, {source}".strip()
+
+
+def _first_value(values: pd.Series, mask: pd.Series) -> float | None:
+    picked = values.loc[mask.fillna(False).to_numpy(dtype=bool)].dropna()
+    return float(picked.iloc[0]) if not picked.empty else None
+
+
+def _code_is(rows: pd.DataFrame, column: str, code: str | None) -> pd.Series:
+    if code is None or column not in rows:
+        return pd.Series(False, index=rows.index)
+    return (rows[column].astype("string") == code).fillna(False)
+
+
+def _only_value(values: pd.Series, mask: pd.Series) -> float | None:
+    """The value of the one row ``mask`` selects; None when it selects none or several."""
+    return _first_value(values, mask) if mask.fillna(False).sum() == 1 else None
+
+
+def neighbours_value(
+    rows: pd.DataFrame,
+    values: pd.Series,
+    levels: pd.Series,
+    la_code: str | None,
+    neighbour_codes: Sequence[str] | None,
+) -> float | None:
+    """The statistical-neighbour value: the LA's own neighbour row (area ``SN:<la_code>``)
+    when the frame has one; else the unweighted mean of ``neighbour_codes``' values."""
+    sn_rows = levels == BenchmarkLevel.NEIGHBOURS
+    if la_code is not None and sn_rows.sum() > 1:
+        mine = _code_is(rows, "la_code", la_code) | _code_is(rows, "area_code", f"SN:{la_code}")
+        sn_rows = sn_rows & mine
+    sn = _only_value(values, sn_rows)
+    if sn is None and neighbour_codes:
+        # The LAIT convention, as sendreport.dfe.benchmarks: the unweighted mean.
+        peers = (levels == BenchmarkLevel.LA) & rows["la_code"].astype("string").isin(
+            list(neighbour_codes)
+        )
+        peer_values = values.loc[peers.fillna(False).to_numpy(dtype=bool)].dropna()
+        sn = float(peer_values.mean()) if not peer_values.empty else None
+    return sn
+
+
 def attach_benchmarks(
     benchmarks: pd.DataFrame,
     metric_id: str,
@@ -323,58 +366,27 @@ def attach_benchmarks(
     """England, region, statistical-neighbour and the LA's own published value for the
     latest published period, with its basis ("calendar year 2023, DfE").
 
-    Accepts the whole tidy frame or the rows of ``sendreport.dfe.benchmarks.benchmarks_for``.
-    The region is the row with ``region_code`` (or the only regional row there is). The
-    statistical-neighbour value is the frame's neighbour row for the LA (area_code
-    ``SN:<la_code>``) when it has one; otherwise, given ``neighbour_codes``, the unweighted
-    mean of the neighbours' values (DfE LAIT's convention). A figure that cannot be
-    chosen without guessing is left empty.
+    Keys are ``benchmark_basis`` and the :class:`BenchmarkLevel` values (england, region,
+    neighbours, la). Accepts the whole tidy frame or the rows of
+    ``sendreport.dfe.benchmarks.benchmarks_for``. The region is the row with ``region_code``
+    (or the only regional row there is). The statistical-neighbour value is the frame's
+    neighbour row for the LA (area_code ``SN:<la_code>``) when it has one; otherwise, given
+    ``neighbour_codes``, the unweighted mean of the neighbours' values (DfE LAIT's
+    convention). A figure that cannot be chosen without guessing is left empty.
     """
-    empty = dict.fromkeys(BENCHMARK_COLUMNS)
-    rows = select_benchmark_rows(benchmarks, metric_id)
+    rows = latest_benchmark_rows(benchmarks, metric_id)
     if rows.empty:
-        return empty
-    latest = rows["period"].astype("string").max()
-    rows = rows.loc[(rows["period"].astype("string") == latest).fillna(False).to_numpy(dtype=bool)]
-    level = rows["level"].astype("string").str.lower().map(LEVEL_NAMES)
+        return dict.fromkeys(BENCHMARK_COLUMNS)
+    levels = rows["level"].map(BenchmarkLevel.parse)
     values = pd.to_numeric(rows["value"], errors="coerce")
-
-    def first_value(mask: pd.Series) -> float | None:
-        picked = values.loc[mask.fillna(False).to_numpy(dtype=bool)].dropna()
-        return float(picked.iloc[0]) if not picked.empty else None
-
-    def code_is(column: str, code: str | None) -> pd.Series:
-        if code is None or column not in rows:
-            return pd.Series(False, index=rows.index)
-        return rows[column].astype("string") == code
-
-    region_rows = level == "region"
+    region_rows = levels == BenchmarkLevel.REGION
     if region_code is not None:
-        region_rows = region_rows & code_is("area_code", region_code)
-    region = first_value(region_rows) if region_rows.fillna(False).sum() == 1 else None
-
-    sn_rows = level == "statistical_neighbours"
-    if la_code is not None and (sn_rows.fillna(False)).sum() > 1:
-        sn_rows = sn_rows & (code_is("la_code", la_code) | code_is("area_code", f"SN:{la_code}"))
-    sn = first_value(sn_rows) if sn_rows.fillna(False).sum() == 1 else None
-    if sn is None and neighbour_codes:
-        # The LAIT convention, as sendreport.dfe.benchmarks: the unweighted mean.
-        peers = (level == "la") & rows["la_code"].astype("string").isin(list(neighbour_codes))
-        peer_values = values.loc[peers.fillna(False).to_numpy(dtype=bool)].dropna()
-        sn = float(peer_values.mean()) if not peer_values.empty else None
-
-    basis = (
-        str(rows["period_basis"].astype("string").dropna().iloc[0])
-        if "period_basis" in rows
-        else ""
-    )
-    source = "DfE"
-    if "source" in rows and rows["source"].notna().any():
-        source = str(rows["source"].dropna().iloc[0]).split(",")[0].strip() or "DfE"
-    return {
-        "benchmark_basis": f"{basis} {latest}, {source}".strip(),
-        "la_published": first_value((level == "la") & code_is("la_code", la_code)),
-        "england": first_value(level == "england"),
-        "region": region,
-        "statistical_neighbours": sn,
+        region_rows = region_rows & _code_is(rows, "area_code", region_code)
+    la_rows = (levels == BenchmarkLevel.LA) & _code_is(rows, "la_code", la_code)
+    found = {
+        BenchmarkLevel.ENGLAND: _first_value(values, levels == BenchmarkLevel.ENGLAND),
+        BenchmarkLevel.REGION: _only_value(values, region_rows),
+        BenchmarkLevel.NEIGHBOURS: neighbours_value(rows, values, levels, la_code, neighbour_codes),
+        BenchmarkLevel.LA: _first_value(values, la_rows),
     }
+    return {"benchmark_basis": benchmark_basis(rows)} | {k.value: v for k, v in found.items()}

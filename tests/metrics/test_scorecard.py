@@ -152,8 +152,8 @@ def test_benchmarks(benchmarks: pd.DataFrame) -> None:
         neighbour_codes=["884", "999"],
     )
     assert got["benchmark_basis"] == "calendar year 2023, DfE"
-    assert got["england"] == 50.3 and got["region"] == 45.0 and got["la_published"] == 40.2
-    assert got["statistical_neighbours"] == pytest.approx((77.1 + 50.0) / 2)
+    assert got["england"] == 50.3 and got["region"] == 45.0 and got["la"] == 40.2
+    assert got["neighbours"] == pytest.approx((77.1 + 50.0) / 2)
     # two regions and no region code: none chosen rather than a wrong one
     assert attach_benchmarks(benchmarks, "ehcp_20wk_pct_ex", la_code="919")["region"] is None
     assert attach_benchmarks(benchmarks, "slt_waiting") == dict.fromkeys(BENCHMARK_COLUMNS)
@@ -168,10 +168,7 @@ def test_benchmarks_use_a_published_neighbour_row(benchmarks: pd.DataFrame) -> N
     )
     sn["la_code"] = pd.Series([pd.NA], dtype="str", index=sn.index)
     frame = pd.concat([benchmarks, sn], ignore_index=True)
-    assert (
-        attach_benchmarks(frame, "ehcp_20wk_pct_ex", la_code="919")["statistical_neighbours"]
-        == 61.0
-    )
+    assert attach_benchmarks(frame, "ehcp_20wk_pct_ex", la_code="919")["neighbours"] == 61.0
 
 
 def test_scorecard_with_benchmarks(benchmarks: pd.DataFrame) -> None:
