@@ -209,12 +209,44 @@ _TABLE = re.compile(
 )
 
 
+def _plain_text(fragment: str) -> str:
+    """The text of an HTML fragment: tags dropped, entities decoded, spaces collapsed."""
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]*>", " ", fragment))).strip()
+
+
+# A table of up to about this many lines of text (a third of an A4 page) is kept whole in
+# the PDF; a longer one may run over a page break. WeasyPrint handles a table that must not
+# break but is taller than a page badly: it leaves its caption alone on an empty page. So
+# the estimate errs long: a table wrongly thought long merely may break between rows.
+KEEP_WHOLE_LINES = 20
+_LINE_CHARS = 90  # characters of table text across a line of an A4 page
+
+
+def _estimated_lines(table_html: str) -> int:
+    """Lines of text a table takes, each column given an equal share of the line."""
+    total = 0
+    for row in re.findall(r"<tr\b.*?</tr>", table_html, re.S):
+        cells = [_plain_text(cell) for cell in re.findall(r"<t[hd]\b.*?</t[hd]>", row, re.S)]
+        width = max(1, _LINE_CHARS // max(1, len(cells)))
+        total += max([1] + [-(-len(cell) // width) for cell in cells])
+    return total
+
+
+def _region_class(table_html: str) -> str:
+    """``table-region``, plus ``table-long`` when the table may run over a page break."""
+    long = _estimated_lines(table_html) > KEEP_WHOLE_LINES
+    return "table-region table-long" if long else "table-region"
+
+
 def label_tables(body: str) -> str:
     """Wrap every captioned table in a focusable scroll region labelled by its caption.
 
     At 320 px a wide table scrolls inside its own region instead of pushing the page
     sideways (WCAG 1.4.10); keyboard users can focus the region to scroll it. A caption that
-    repeats an earlier one gets a number, so every region's name is unique.
+    repeats an earlier one gets a number, so every region's name is unique. In print, a
+    short table stays whole with its caption; a long one may break between rows, repeats its
+    header row on each page and names itself atop each continuation page (``data-continued``
+    feeds the running head: see report.css).
     """
     seen: dict[str, int] = {}
     count = itertools.count(1)
@@ -226,9 +258,12 @@ def label_tables(body: str) -> str:
         seen[key] = seen.get(key, 0) + 1
         if seen[key] > 1:
             caption = f"{caption} ({seen[key]})"
+        continued = html.escape(f"{_plain_text(caption)} (continued)", quote=True)
         return (
-            f'<div class="table-region" role="region" tabindex="0" aria-labelledby="table-{n}">'
-            f'<table{match["attrs"]}><caption id="table-{n}">{caption}</caption>'
+            f'<div class="{_region_class(match["rest"])}" role="region" tabindex="0" '
+            f'aria-labelledby="table-{n}">'
+            f'<table{match["attrs"]} data-continued="{continued}">'
+            f'<caption id="table-{n}">{caption}</caption>'
             f"{match['rest']}</table></div>"
         )
 

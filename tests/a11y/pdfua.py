@@ -58,3 +58,59 @@ def pdfua_problems(path: Path) -> tuple[list[str], Counter]:
     if "/StructTreeRoot" in root:
         _walk(root["/StructTreeRoot"].get_object().get("/K"), counts, problems, set())
     return problems, counts
+
+
+def _tag_paths(node: Any, path: tuple[str, ...], found: dict, seen: set[int]) -> None:
+    """Record, for each marked-content id reachable from ``node``, the structure types from
+    the root down to it (``found[(page object id, mcid)] = ('/Table', '/THead', ...)``)."""
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if isinstance(node, list):
+        for kid in node:
+            _tag_paths(kid, path, found, seen)
+        return
+    if not hasattr(node, "get") or id(node) in seen:
+        return
+    seen.add(id(node))
+    here = (*path, str(node.get("/S", "")))
+    page = node.get("/Pg")
+    kids = node.get("/K")
+    for kid in kids if isinstance(kids, list) else [kids]:
+        if isinstance(kid, int) and page is not None:
+            found[(page.idnum, kid)] = here
+        elif kid is not None:
+            _tag_paths(kid, here, found, seen)
+
+
+def _page_runs(page: Any, paths: dict) -> list[tuple[tuple[str, ...] | None, str]]:
+    """One page's text runs with the structure types each sits under (``None``: untagged)."""
+    stack: list[int | None] = []
+    runs: list[tuple[tuple[str, ...] | None, str]] = []
+
+    def before(op: bytes, args: Any, *_: Any) -> None:
+        if op == b"BDC":
+            props = args[1]
+            stack.append(props.get("/MCID") if hasattr(props, "get") else None)
+        elif op == b"BMC":
+            stack.append(None)
+        elif op == b"EMC" and stack:
+            stack.pop()
+
+    def text(run: str, *_: Any) -> None:
+        mcid = next((m for m in reversed(stack) if m is not None), None)
+        if run.strip():
+            key = (page.indirect_reference.idnum, mcid)
+            runs.append((paths.get(key) if mcid is not None else None, run.strip()))
+
+    page.extract_text(visitor_operand_before=before, visitor_text=text)
+    return runs
+
+
+def tagged_text(path: Path) -> list[list[tuple[tuple[str, ...] | None, str]]]:
+    """Each page's text runs, each with the structure types it sits under, or ``None`` for
+    text a screen reader never meets (artifacts, running heads and page numbers)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    paths: dict = {}
+    _tag_paths(reader.trailer["/Root"]["/StructTreeRoot"].get_object().get("/K"), (), paths, set())
+    return [_page_runs(page, paths) for page in reader.pages]
