@@ -233,7 +233,15 @@ def write_index(out_dir: Path, index: dict[str, Any]) -> Path:
     return out_dir / INDEX_HTML
 
 
-LABEL_STYLE = "\n.lbl{display:none}@media (max-width:40rem){.lbl{display:inline;font-weight:bold}}"
+# On a phone (WCAG 1.4.10 reflow at 320 px) the ten-column table stacks: each council a
+# block, each cell a line that says what it is (.lbl); the column headers stay for screen
+# readers, off screen.
+LABEL_STYLE = (
+    "\n.lbl{display:none}@media (max-width:40rem){.lbl{display:inline;font-weight:bold}"
+    ".councils thead{position:absolute;left:-999rem}"
+    ".councils tr{display:block;border-bottom:2px solid #0b0c0c;padding:.25rem 0}"
+    ".councils th,.councils td{display:block;border:0;text-align:left;padding:.1rem 0}}"
+)
 
 
 def _e(value: Any) -> str:
@@ -324,7 +332,7 @@ def render_national_index(index: dict[str, Any]) -> str:
         "<p>Plans within 20 weeks exclude exceptions. Quarter figures come from each "
         "council's build; DfE figures are calendar years from the published release; "
         "statistical neighbours are the mean of the neighbours DfE publishes.</p>",
-        "<table>",
+        '<table class="councils">',
         f"<caption>Councils built for {_e(index['period'])}</caption>",
         "<thead><tr>" + "".join(f'<th scope="col">{_e(h)}</th>' for h in heads) + "</tr></thead>",
         "<tbody>",

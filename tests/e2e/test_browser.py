@@ -1,4 +1,8 @@
-"""Every reader and audit HTML of the shared demo build in a real browser.
+"""Every HTML page a build or publish writes, in a real browser: each reader and audit
+edition of the shared demo build, the site index ``publish --site`` writes
+(sendreport.site) and the national index of a many-council build (sendreport.national_index,
+``<out>/index.html``). GX Data Docs, written only when validation fails, are Great
+Expectations' own pages and are not tested here (docs/accessibility.md).
 
 axe-core runs in Debian's chromium (driven by puppeteer-core, which downloads nothing) at
 1280 px and at 320 px: no violation of the WCAG 2.x A/AA or best-practice rules, and at
@@ -17,8 +21,12 @@ from pathlib import Path
 
 import pytest
 
+from sendreport.approve import approve_build
+from sendreport.many import LaOutcome
+from sendreport.national_index import build_index, load_dfe_table, write_index
+from sendreport.site import publish_site
 from tests.conftest import REPO_ROOT
-from tests.e2e.conftest import DemoBuild
+from tests.e2e.conftest import DEMO_LA, DEMO_PERIOD, DemoBuild
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
 
@@ -49,12 +57,28 @@ def require_browser() -> tuple[str, str]:
     return chromium, node  # type: ignore[return-value]
 
 
+def published_indexes(demo_build: DemoBuild, work: Path) -> list[Path]:
+    """The site index of the approved, published demo build, and the national index of a
+    many-council run over a copy of it: two councils built (the demo's figures filed under
+    a second LA code as well) and one failed, with DfE's comparisons."""
+    out = work / "out"
+    shutil.copytree(demo_build.out_dir, out)
+    folder = out / DEMO_LA / DEMO_PERIOD
+    approve_build(folder, by="A. Approver", role="approver")
+    publish_site([folder], work / "site")
+    shutil.copytree(folder, out / "884" / DEMO_PERIOD)
+    failed = LaOutcome("873", "failed", 2, "invalid_data", "ehcp_requests.csv: row 3: bad date")
+    index = build_index(out, DEMO_PERIOD, [failed], load_dfe_table(None))
+    return [work / "site" / "index.html", write_index(out, index)]
+
+
 @pytest.fixture(scope="module")
 def browser_results(demo_build: DemoBuild, tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
     chromium, node = require_browser()
+    work = tmp_path_factory.mktemp("browser")
     files = sorted(str(p) for p in demo_build.folder.glob("*.html"))
     files += sorted(str(p) for p in (demo_build.folder / "audit").glob("*.html"))
-    work = tmp_path_factory.mktemp("browser")
+    files += [str(p) for p in published_indexes(demo_build, work)]
     request = work / "request.json"
     shots = os.environ.get("SENDREPORT_SCREENSHOTS", "")
     request.write_text(
@@ -71,6 +95,14 @@ def browser_results(demo_build: DemoBuild, tmp_path_factory: pytest.TempPathFact
     results = [json.loads(line) for line in run.stdout.splitlines() if line.strip()]
     assert len(results) == len(files) * len(WIDTHS)
     return results
+
+
+def test_every_published_page_is_checked(browser_results: list[dict]) -> None:
+    checked = {
+        Path(r["file"]).relative_to(Path(r["file"]).parents[1]).as_posix() for r in browser_results
+    }
+    assert {"site/index.html", "out/index.html"} <= checked
+    assert {f"{DEMO_PERIOD}/{name}.html" for name in ("newsletter", "performance")} <= checked
 
 
 def test_axe_finds_no_violations(browser_results: list[dict]) -> None:
