@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import docx
 import pytest
 from bs4 import BeautifulSoup
@@ -43,3 +45,26 @@ def test_word_edition_matches_the_reader_edition(demo_build: DemoBuild, report: 
 def test_word_editions_are_listed_in_the_manifest(demo_build: DemoBuild) -> None:
     outputs = demo_build.manifest["outputs"]
     assert {f"{r}.docx" for r in REPORTS} <= set(outputs)
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_word_edition_is_accessible(demo_build: DemoBuild, report: str) -> None:
+    """What Word's accessibility checker asks of a paper beyond the test above: the
+    language set for the text (the default run language, which screen readers use), not
+    only in the properties; headings from level 1 that skip no level; every table named
+    by a caption just before it."""
+    document = docx.Document(str(demo_build.folder / f"{report}.docx"))
+    assert document.core_properties.language == "en-GB"
+    defaults = document.styles.element.xpath("./w:docDefaults/w:rPrDefault/w:rPr/w:lang/@w:val")
+    assert defaults == ["en-GB"]
+    levels = [
+        int(p.style.name.split()[-1])
+        for p in document.paragraphs
+        if p.style.name.startswith("Heading ")
+    ]
+    assert levels[0] == 1 and all(b <= a + 1 for a, b in pairwise(levels))
+    body = list(document.element.body.iterchildren())
+    for i, element in enumerate(body):
+        if element.tag.endswith("}tbl"):
+            style = body[i - 1].xpath("./w:pPr/w:pStyle/@w:val")
+            assert style == ["TableCaption"], f"table {i} has no caption before it"
