@@ -103,6 +103,14 @@ def place_legends(fig: plt.Figure, columns: int = 1) -> None:
         )
 
 
+def thin_ticks(fig: plt.Figure, labels: Sequence[str], every: int) -> None:
+    """Label every ``every``-th point of the first axes only, counting back from the last, so
+    month names never overlap and the latest month is always labelled."""
+    ax = fig.axes[0]
+    ax.set_xticks(range(len(labels) - 1, -1, -every))
+    ax.set_xticklabels(list(labels)[::-1][::every], rotation=0)
+
+
 @dataclass(frozen=True)
 class ReferenceLine:
     label: str

@@ -272,6 +272,21 @@ def quarter_containing(day: date) -> Period:
     return Period.quarter(fy, (day.month - 4) % 12 // 3 + 1)
 
 
+def month_periods(end: date, n: int) -> list[Period]:
+    """The ``n`` calendar months ending with ``end``'s month, oldest first (a chart's x axis)."""
+    last = date(end.year, end.month, 1)
+    return [
+        Period.month(first.year, first.month)
+        for first in (_add_months(last, -back) for back in range(n - 1, -1, -1))
+    ]
+
+
+def quarter_label(period: Period, sep: str = " ") -> str:
+    """A financial-year quarter in a few characters: ``2023-24 Q4``; ``sep="\\n"`` gives a
+    two-line axis label so eight quarters fit side by side."""
+    return f"{period.label[:7]}{sep}Q{period.quarter_number}"
+
+
 def latest_completed_quarter(today: date | None = None) -> Period:
     """The last quarter that has fully ended by ``today`` (default: the real today); the
     scheduled CI build reports on it."""

@@ -34,7 +34,7 @@ from sendreport.commentary import (
 )
 from sendreport.contract import DATASETS
 from sendreport.figures import ENGLAND, FIGURE_MIME, figure_role, make_payload
-from sendreport.metrics.base import REGISTRY, Measure, compute, datasets_for
+from sendreport.metrics.base import REGISTRY, Measure, compute, datasets_for, metric_arguments
 from sendreport.periods import Period
 from sendreport.profile import Profile, escape_words
 from sendreport.sanitise import clean_html, escape_markdown, markdown_to_html
@@ -43,6 +43,12 @@ from sendreport.tables import TABLE_MIME, make_table_record
 AUDIT_ONLY = "audit-only"
 DFE_SOURCE = "DfE: Education, health and care plans (explore-education-statistics)"
 
+# A scorecard's direction of travel as the words before "a year earlier".
+DIRECTION_WORDS = {
+    "improving": "better than",
+    "worsening": "worse than",
+    "no change": "much the same as",
+}
 # Optional datasets that add words around figures rather than a topic of their own: their
 # absence leaves no section out, so it goes unmentioned.
 NOT_A_TOPIC = ("commentary",)
@@ -135,13 +141,49 @@ class ReportContext:
             "report leaves those sections out."
         )
 
-    def measure(self, metric_id: str, period: Period | None = None) -> Measure | None:
-        """A registered metric for ``period`` (default: the quarter) from this council's data;
-        None when a dataset it needs was not supplied. Changes in waiting lists are measured
+    def measure(
+        self, metric_id: str, period: Period | None = None, **inputs: pd.DataFrame
+    ) -> Measure | None:
+        """The one way a notebook computes a figure: registered metric ``metric_id`` for
+        ``period`` (default: the quarter) from this council's data; None when a dataset it
+        needs was not supplied. ``inputs`` are frames that are not datasets of the contract
+        (the ``scorecard`` the counts of ratings read). Changes in waiting lists are measured
         from the profile's baseline date when it sets one."""
         baseline = self.profile.waiting_list_baseline
         options = {"baseline": baseline} if baseline is not None else {}
-        return compute(metric_id, self.frames, period or self.period, **options)
+        return compute(metric_id, {**self.frames, **inputs}, period or self.period, **options)
+
+    def measurable(self, metric_id: str) -> bool:
+        """Whether this council supplies every dataset ``metric_id`` needs."""
+        return metric_arguments(metric_id, self.frames)[1] is None
+
+    @staticmethod
+    def title(metric_id: str) -> str:
+        """A registered metric's title, as its definition states it."""
+        return REGISTRY[metric_id].title
+
+    @staticmethod
+    def upper_first(text: str) -> str:
+        """``text`` with its first letter a capital, the rest as written ("CAMHS" stays)."""
+        return text[:1].upper() + text[1:]
+
+    def area_lines(self, area_id: int) -> list[str]:
+        """Markdown bullets for the figures the profile lists for improvement area
+        ``area_id``, each recorded with its derivation; a figure whose dataset this council
+        does not supply is left out."""
+        lines = []
+        for metric_id in self.profile.metrics_for(area_id):
+            measure = self.measure(metric_id)
+            if measure is None:
+                continue
+            label = self.local_title(metric_id)
+            if metric_id.endswith("_change_pct"):
+                value = self.change_words(measure, label)
+            else:
+                value = self.fig(measure, label)
+            lines.append(f"- {self.words(label)}: **{value}**")
+            self.derivation(measure)
+        return lines
 
     def local_title(self, metric_id: str) -> str:
         """A metric's title in this council's words: its own service names, and the
@@ -342,6 +384,28 @@ class ReportContext:
         if measure is None:
             return Markup("–", numeric=True)
         return num(self.fig(measure, label, **kwargs))
+
+    def target_cell(self, metric_id: str) -> Markup:
+        """A table cell: the target for ``metric_id`` (recorded) with its date under it."""
+        if self.target(metric_id) is None:
+            return Markup("no target", numeric=True)
+        text, _ = self.target_fig(metric_id)
+        return num(text, f"by {self.target_date_words(metric_id)}")
+
+    def benchmark_cell(self, row: pd.Series | None, label: str, basis: str) -> Markup:
+        """A table cell: a DfE benchmark row recorded as a figure, its basis under it; "not
+        published" when DfE has no such row."""
+        if row is None:
+            return num("not published")
+        return num(self.benchmark_fig(row, label), basis)
+
+    @staticmethod
+    def direction_words(card: pd.DataFrame, metric_id: str) -> str:
+        """A scorecard row's direction of travel in words: "better than a year earlier"."""
+        direction = card.set_index("metric_id").loc[metric_id, "direction"]
+        if pd.isna(direction):
+            return "no comparison with a year earlier"
+        return f"{DIRECTION_WORDS[direction]} a year earlier"
 
     def benchmarks_published_by(self, day: date | None = None) -> pd.DataFrame:
         """Benchmark rows whose period had ended by ``day`` (default: the quarter end).

@@ -1,0 +1,171 @@
+"""The notebook API's helpers that used to be written in notebook cells: one call per figure
+(``rep.measure``), titles, table cells for targets and benchmarks, improvement-area lines,
+and the month and quarter helpers charts use."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pandas as pd
+import pytest
+
+from sendreport import charts, present
+from sendreport.demo import generate_demo
+from sendreport.figures import FIGURE_MIME
+from sendreport.metrics import REGISTRY, build_scorecard
+from sendreport.periods import Period, month_periods, quarter_label
+from sendreport.present import Markup, ReportContext
+from sendreport.profile import ImprovementArea, Profile
+
+Q = Period.parse("2023-24-Q4")
+
+
+@pytest.fixture(scope="module")
+def frames() -> dict[str, pd.DataFrame]:
+    return generate_demo("919")
+
+
+@pytest.fixture()
+def shown(monkeypatch) -> list[Any]:
+    """What the context displays (figure payloads and HTML), captured."""
+    out: list[Any] = []
+    monkeypatch.setattr(present, "_display", lambda obj, **_: out.append(obj))
+    return out
+
+
+def context(frames: dict[str, pd.DataFrame], **profile: Any) -> ReportContext:
+    return ReportContext(
+        report="performance",
+        period=Q,
+        la="919",
+        la_name="Hertfordshire",
+        frames=frames,
+        benchmarks=pd.DataFrame(),
+        data_as_at=Q.end,
+        profile=Profile(**profile).named_for("919"),
+    )
+
+
+def figures(shown: list[Any]) -> list[dict[str, Any]]:
+    return [o[FIGURE_MIME] for o in shown if isinstance(o, dict) and FIGURE_MIME in o]
+
+
+def test_month_periods_end_with_the_month_of_the_day_given() -> None:
+    months = month_periods(date(2024, 3, 15), 24)
+    assert len(months) == 24
+    assert (months[0].start, months[-1].end) == (date(2022, 4, 1), date(2024, 3, 31))
+    assert months == sorted(months) and all(m.span.count(" ") == 1 for m in months)
+    assert month_periods(date(2024, 1, 31), 2) == [Period.month(2023, 12), Period.month(2024, 1)]
+
+
+def test_quarter_label_one_line_or_two() -> None:
+    assert quarter_label(Q) == "2023-24 Q4"
+    assert quarter_label(Period.parse("2024-25-Q1"), "\n") == "2024-25\nQ1"
+
+
+def test_thin_ticks_labels_every_nth_month_counting_back_from_the_last() -> None:
+    labels = [f"M{i}" for i in range(7)]
+    fig, _ = charts.line_chart(
+        {"x": pd.Series(range(7), index=labels, dtype="Float64")},
+        title="t",
+        y_label="y",
+        unit="count",
+    )
+    charts.thin_ticks(fig, labels, 3)
+    ax = fig.axes[0]
+    assert list(ax.get_xticks()) == [6, 3, 0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["M6", "M3", "M0"]
+
+
+def test_measure_is_the_registered_metric_for_the_period(frames) -> None:
+    rep = context(frames)
+    requests = frames["ehcp_requests"]
+    for metric_id in ("ehcp_20wk_pct_ex", "ehcp_plans_issued", "ehcna_refusal_pct"):
+        assert rep.measure(metric_id) == REGISTRY[metric_id].func(requests, Q)
+    year_ago = Q.same_period_last_year()
+    assert rep.measure("ehcp_caseload", year_ago) == REGISTRY["ehcp_caseload"].func(
+        frames["ehcp_caseload"], year_ago
+    )
+
+
+def test_measure_is_none_without_its_dataset_and_reads_named_inputs(frames) -> None:
+    rep = context({k: v for k, v in frames.items() if k != "workforce"})
+    assert rep.measure("case_officer_average_caseload") is None
+    assert not rep.measurable("case_officer_average_caseload")
+    assert rep.measurable("ehcp_20wk_pct_ex")
+    card = build_scorecard(frames, Q, ["ehcp_20wk_pct_ex", "ehcp_plans_issued"], la_code="919")
+    counted = rep.measure("scorecard_rated_count", Q, scorecard=card)
+    assert counted is not None and counted.value == card["rag"].notna().sum()
+    assert rep.measure("scorecard_rated_count", Q) is None  # no scorecard given
+
+
+def test_measure_uses_the_profile_baseline_for_changes_in_waiting_lists(frames) -> None:
+    waits, func = frames["service_waits"], REGISTRY["slt_waiting_change_pct"].func
+    rep = context(frames, waiting_list_baseline=date(2022, 3, 31))
+    since = rep.measure("slt_waiting_change_pct")
+    assert since == func(waits, Q, baseline=date(2022, 3, 31))
+    assert context(frames).measure("slt_waiting_change_pct") == func(waits, Q)
+    assert since != func(waits, Q)
+
+
+def test_title_and_upper_first() -> None:
+    assert ReportContext.title("ehcp_20wk_pct_ex") == REGISTRY["ehcp_20wk_pct_ex"].title
+    assert ReportContext.upper_first("early help") == "Early help"
+    assert ReportContext.upper_first("CAMHS") == "CAMHS" and ReportContext.upper_first("") == ""
+
+
+def test_area_lines_record_each_listed_figure_and_skip_missing_datasets(frames, shown) -> None:
+    areas = (ImprovementArea(2, ("ehcp_20wk_pct_ex", "case_officer_average_caseload")),)
+    rep = context({k: v for k, v in frames.items() if k != "workforce"}, improvement_areas=areas)
+    lines = rep.area_lines(2)
+    assert len(lines) == 1 and lines[0].startswith("- EHC plans issued within 20 weeks")
+    assert [f["id"] for f in figures(shown)] == ["ehcp_20wk_pct_ex"]
+    assert rep.area_lines(9) == []
+
+
+def test_target_cell_states_the_target_and_its_date(frames, shown) -> None:
+    rep = context(frames)
+    cell = rep.target_cell("ehcp_20wk_pct_ex")
+    assert isinstance(cell, Markup) and cell.numeric and "by " in cell.html
+    assert figures(shown)[-1]["id"] == "ehcp_20wk_pct_ex_target"
+    assert rep.target_cell("ehcna_requests_received") == Markup("no target", numeric=True)
+
+
+def test_benchmark_cell_records_a_published_row_or_says_not_published(shown) -> None:
+    rep = context({})
+    assert rep.benchmark_cell(None, "England", "calendar year 2023, DfE") == Markup(
+        "not published", numeric=True
+    )
+    row = pd.Series(
+        {
+            "period": "2023",
+            "measure": "ehcp_20wk_pct_ex",
+            "level": "national",
+            "area_code": "E92000001",
+            "value": 50.3,
+        }
+    )
+    cell = rep.benchmark_cell(row, "Within 20 weeks: England, 2023", "calendar year 2023, DfE")
+    assert cell.html.startswith("50.3%") and "calendar year 2023, DfE" in cell.html
+    assert figures(shown)[-1]["area"] == "E92000001"
+
+
+def test_direction_words() -> None:
+    card = pd.DataFrame(
+        {
+            "metric_id": ["a", "b", "c", "d"],
+            "direction": ["improving", "worsening", "no change", None],
+        }
+    )
+    words = [ReportContext.direction_words(card, i) for i in "abcd"]
+    assert words == [
+        "better than a year earlier",
+        "worse than a year earlier",
+        "much the same as a year earlier",
+        "no comparison with a year earlier",
+    ]
