@@ -29,6 +29,7 @@ from sendreport.assemble import Carried, carry_over
 from sendreport.exceptions import InputFileError, NotebookError, ParameterError, SendReportError
 from sendreport.figures import Figure, dedupe_figures, write_figures
 from sendreport.fingerprint import fingerprint, input_digests
+from sendreport.fragments import data_as_at, day_words
 from sendreport.parameters import check_parameters
 from sendreport.periods import Period
 from sendreport.pool import run_tasks, start_pool, stop_pool
@@ -379,7 +380,7 @@ def report_tasks(
         "la_name": prepared.profile.name,
         "demo": prepared.profile.demo,
         "period_text": period.describe(),
-        "data_as_at": f"{prepared.data_end:%-d %B %Y}",
+        "data_as_at": day_words(prepared.data_end),
         "validation": prepared.validation,
     }
     parameters = {
@@ -627,7 +628,7 @@ def data_range(
             first = frame["month_end"].min().date()
             starts.append(first.replace(day=1))
     today = today or date.today()
-    end = stated_end or caseload["month_end"].max().date()
+    end = data_as_at(frames, stated_end)  # the one "data as at" rule, as the reports state it
     if end > today:
         where = "--data-end" if stated_end else "the latest month_end in ehcp_caseload"
         raise ParameterError(

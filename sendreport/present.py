@@ -32,15 +32,25 @@ from sendreport.commentary import (
     find_commentary,
     missing_commentary,
 )
-from sendreport.contract import DATASETS
 from sendreport.figures import ENGLAND, FIGURE_MIME, figure_role, make_payload
+from sendreport.fragments import (
+    AUDIT_ONLY,
+    Markup,
+    data_as_at,
+    format_value,
+    methodology_brief_html,
+    methodology_html,
+    num,
+    rag_markup,
+    render_chart,
+    render_table,
+)
 from sendreport.metrics.base import REGISTRY, Measure, compute, datasets_for, metric_arguments
 from sendreport.periods import Period
 from sendreport.profile import Profile, escape_words
 from sendreport.sanitise import clean_html, escape_markdown, markdown_to_html
 from sendreport.tables import TABLE_MIME, make_table_record
 
-AUDIT_ONLY = "audit-only"
 DFE_SOURCE = "DfE: Education, health and care plans (explore-education-statistics)"
 
 # A scorecard's direction of travel as the words before "a year earlier".
@@ -67,35 +77,10 @@ NOT_REPORTED_WORDS = {
 }
 
 
-def reader_source(source: str) -> str:
-    """A definition's source as parents read it: without the dataset's file name in brackets
-    ("the early help case system (families_first)" reads "the early help case system"), which
-    is for analysts and may be another council's programme name."""
-    found = re.fullmatch(r"(.*?)\s*\(([a-z_]+)\)", source.strip(), flags=re.S)
-    return found.group(1) if found and found.group(2) in DATASETS else source
-
-
 def _display(obj: Any, *, raw: bool = False, metadata: dict | None = None) -> None:
     from IPython.display import display
 
     display(obj, raw=raw, metadata=metadata)
-
-
-def format_value(value: float | None, unit: str, *, note: str | None = None) -> str:
-    """A value as a reader sees it: ``42.5%``, ``1,306``, ``18.3 weeks``."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return note or "not available"
-    if unit == "%":
-        return f"{value:.1f}%"
-    if unit == "pp":
-        return f"{value:+.1f} percentage points"
-    if unit == "weeks":
-        return f"{value:.1f} weeks"
-    if unit == "ratio":
-        return f"{value:.1f}"
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.1f}"
 
 
 def datasets_used(metric_id: str) -> list[str]:
@@ -629,33 +614,8 @@ class ReportContext:
         lists numerator, denominator, period basis, exclusions and source.
         """
         ids = list(metric_ids) if metric_ids is not None else list(self.used_metrics)
-        if brief:
-            items = []
-            for metric_id in ids:
-                spec = REGISTRY.get(metric_id)
-                if spec is None:
-                    continue
-                source = reader_source(spec.definition.get("source", ""))
-                items.append(
-                    f"<li><strong>{html.escape(self.local_title(metric_id))}</strong>: "
-                    f"{html.escape(spec.summary.rstrip('.'))}. Source: {html.escape(source)}.</li>"
-                )
-            _display(_html(f'<ul class="methodology-brief">{"".join(items)}</ul>'))
-            return
-        parts = ['<dl class="methodology">']
-        for metric_id in ids:
-            spec = REGISTRY.get(metric_id)
-            if spec is None:
-                continue
-            title = html.escape(self.local_title(metric_id))
-            parts.append(f"<dt>{title} <code>{spec.id}</code></dt><dd><dl>")
-            for key, text in spec.definition.items():
-                parts.append(
-                    f"<dt>{html.escape(key.capitalize())}</dt><dd>{html.escape(text)}</dd>"
-                )
-            parts.append("</dl></dd>")
-        parts.append("</dl>")
-        _display(_html("".join(parts)))
+        render = methodology_brief_html if brief else methodology_html
+        _display(_html(render(ids, self.local_title)))
 
 
 def _rounded(x: Any) -> float | str:
@@ -683,86 +643,6 @@ class _html:
         # The text/plain fallback: stable (no memory address) and readable without HTML.
         text = re.sub(r"<[^>]+>", " ", self.markup)
         return re.sub(r"\s+", " ", html.unescape(text)).strip()
-
-
-@dataclass(frozen=True)
-class Markup:
-    """A table cell that is already HTML; ``numeric`` right-aligns it."""
-
-    html: str
-    numeric: bool = False
-
-
-def num(text: str, note: str | None = None) -> Markup:
-    """A right-aligned number cell, optionally with a small note under it (its basis)."""
-    inner = html.escape(text)
-    if note:
-        inner += f'<br><span class="basis">{html.escape(note)}</span>'
-    return Markup(inner, numeric=True)
-
-
-RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red"}
-
-
-def rag_markup(rating: str | None) -> Markup:
-    """A RAG rating as a word with its class (never colour alone): ``rag rag-red``."""
-    if rating is None or (isinstance(rating, float) and pd.isna(rating)) or rating is pd.NA:
-        return Markup('<span class="rag rag-none">No rating</span>')
-    word = RAG_WORDS.get(str(rating), str(rating).capitalize())
-    return Markup(f'<span class="rag rag-{html.escape(str(rating))}">{word}</span>')
-
-
-def render_table(
-    df: pd.DataFrame, caption: str, *, row_header: bool = True, css_class: str = "data"
-) -> str:
-    esc = html.escape
-    head = "".join(f'<th scope="col">{esc(str(c))}</th>' for c in df.columns)
-    body_rows = []
-    for row in df.itertuples(index=False):
-        cells = []
-        for i, value in enumerate(row):
-            if isinstance(value, Markup):  # already HTML (e.g. a RAG label)
-                inner, numeric = value.html, value.numeric
-            else:
-                text = (
-                    ""
-                    if value is None or (isinstance(value, float) and pd.isna(value))
-                    else str(value)
-                )
-                inner = esc(text)
-                numeric = isinstance(value, int | float) and not isinstance(value, bool)
-            cls = ' class="num"' if numeric else ""
-            if i == 0 and row_header:
-                cells.append(f'<th scope="row">{inner}</th>')
-            else:
-                cells.append(f"<td{cls}>{inner}</td>")
-        body_rows.append("<tr>" + "".join(cells) + "</tr>")
-    return (
-        f'<table class="{css_class}"><caption>{esc(caption)}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body_rows)}</tbody></table>"
-    )
-
-
-def render_chart(figure: Any, *, alt: str, caption: str) -> str:
-    """A chart as inline PNGs with alt text, caption and its data table (see
-    sendreport.charts.render_chart_html)."""
-    from sendreport.charts import render_chart_html
-
-    return render_chart_html(figure, alt=alt, caption=caption)
-
-
-def _data_as_at(frames: dict[str, pd.DataFrame]) -> date:
-    """The latest date anywhere in the inputs: the extract's 'data as at' date."""
-    latest: pd.Timestamp | None = None
-    for name, frame in frames.items():
-        dataset = DATASETS.get(name)
-        if dataset is None:
-            continue
-        for column in (c for c in dataset.dated_by if c not in dataset.planned):
-            if column in frame and frame[column].notna().any():
-                value = frame[column].max()
-                latest = value if latest is None or value > latest else latest
-    return latest.date() if latest is not None else date.today()
 
 
 def open_report(
@@ -806,7 +686,7 @@ def open_report(
         la_name=profile.named_for(la).short_name,
         frames=frames,
         benchmarks=benchmarks,
-        data_as_at=_data_as_at(frames),
+        data_as_at=data_as_at(frames),
         profile=profile.named_for(la),
         absent=absent,
     )
@@ -821,6 +701,4 @@ __all__ = [
     "num",
     "open_report",
     "rag_markup",
-    "render_chart",
-    "render_table",
 ]

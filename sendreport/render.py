@@ -22,12 +22,12 @@ from typing import Any, Literal
 
 from sendreport import __version__
 from sendreport.figures import FIGURE_MIME
+from sendreport.fragments import AUDIT_ONLY
 from sendreport.resources import templates_dir
 from sendreport.sanitise import CONTENT_SECURITY_POLICY, clean_html, pdf_url_fetcher
 from sendreport.tables import TABLE_MIME
 
 Edition = Literal["reader", "audit"]
-AUDIT_ONLY = "audit-only"
 
 
 @functools.cache
@@ -292,7 +292,7 @@ def figure_register_html(figures: Sequence[dict[str, Any]], report: str) -> str:
     """Audit appendix: every published figure of this report and the cell that made it."""
     import pandas as pd
 
-    from sendreport.present import render_table
+    from sendreport.fragments import render_table
 
     rows = [
         {
@@ -323,7 +323,7 @@ def figure_register_html(figures: Sequence[dict[str, Any]], report: str) -> str:
 def validation_summary_html(summary: dict[str, Any]) -> str:
     import pandas as pd
 
-    from sendreport.present import render_table
+    from sendreport.fragments import render_table
 
     rows = []
     for name, info in sorted(summary.get("datasets", {}).items()):

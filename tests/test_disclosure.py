@@ -11,9 +11,10 @@ import pytest
 from sendreport import disclosure, present
 from sendreport.charts import histogram, stacked_bar_chart
 from sendreport.figures import FIGURE_MIME
+from sendreport.fragments import render_table
 from sendreport.metrics.base import Measure
 from sendreport.periods import Period
-from sendreport.present import ReportContext, render_table
+from sendreport.present import ReportContext
 from sendreport.profile import Profile
 
 Q = Period.parse("2023-24-Q4")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from sendreport.contract import DATASETS
+from sendreport.fragments import reader_source
 from sendreport.metrics import REGISTRY
-from sendreport.present import reader_source
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sendreport.present import _html, render_table
+from sendreport.fragments import render_table
+from sendreport.present import _html
 from sendreport.sanitise import (
     CONTENT_SECURITY_POLICY,
     FetchRefused,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from sendreport import charts
-from sendreport.present import render_chart, render_table
+from sendreport.fragments import render_chart, render_table
 from sendreport.render import label_tables, render_page, write_pdf
 from tests.a11y.pdfua import pdfua_problems, tagged_text
 

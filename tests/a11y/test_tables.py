@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sendreport.present import Markup, num, rag_markup
+from sendreport.fragments import Markup, num, rag_markup
 from sendreport.tables import TABLE_MIME, cell_text, collect_tables, make_table_record
 
 
