@@ -34,12 +34,8 @@ class DemoBuild:
         return sorted(p.stem for p in self.folder.glob("*.html"))
 
 
-def make_demo_build(root: Path, la: str = DEMO_LA, period: str = DEMO_PERIOD) -> DemoBuild:
-    from sendreport.demo import write_demo
-
-    data_dir = root / "data" / la
-    write_demo(data_dir, la_code=la)
-    out_dir = root / "out"
+def build_folder(data_dir: Path, out_dir: Path, la: str, period: str = DEMO_PERIOD) -> DemoBuild:
+    """Build one period of ``data_dir`` for ``la`` into ``out_dir`` (the library call)."""
     result = build(
         BuildOptions(
             periods=(Period.parse(period),), la=la, data_dir=data_dir, out_dir=out_dir, jobs=2
@@ -52,6 +48,15 @@ def make_demo_build(root: Path, la: str = DEMO_LA, period: str = DEMO_PERIOD) ->
         figures=json.loads((result.folder / "figures.json").read_text()),
         manifest=json.loads((result.folder / "manifest.json").read_text()),
     )
+
+
+def make_demo_build(root: Path, la: str = DEMO_LA, period: str = DEMO_PERIOD) -> DemoBuild:
+    """Demo data for ``la`` under ``root``, built for ``period``."""
+    from sendreport.demo import write_demo
+
+    data_dir = root / "data" / la
+    write_demo(data_dir, la_code=la)
+    return build_folder(data_dir, root / "out", la, period)
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ another council, its services or its boards, and none may read "nan", "None" or 
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from pathlib import Path
@@ -17,11 +16,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sendreport.build import BuildOptions, build
 from sendreport.contract import OPTIONAL_DATASETS
 from sendreport.demo import write_demo
-from sendreport.periods import Period
-from tests.e2e.conftest import DEMO_PERIOD, DemoBuild
+from tests.e2e.conftest import DEMO_PERIOD, DemoBuild, build_folder
 from tests.e2e.test_reports import (
     REPORTS,
     accessibility_problems,
@@ -79,25 +76,6 @@ closing = "Questions? Ask your SENCo or the SEND team."
 BIRMINGHAM_DROPS = ("families_first", "workforce", "cla_stability", "targets")
 
 
-def _build(data_dir: Path, out_dir: Path, la: str) -> DemoBuild:
-    result = build(
-        BuildOptions(
-            periods=(Period.parse(DEMO_PERIOD),),
-            la=la,
-            data_dir=data_dir,
-            out_dir=out_dir,
-            jobs=2,
-        )
-    )[0]
-    return DemoBuild(
-        data_dir=data_dir,
-        out_dir=out_dir,
-        folder=result.folder,
-        figures=json.loads((result.folder / "figures.json").read_text()),
-        manifest=json.loads((result.folder / "manifest.json").read_text()),
-    )
-
-
 @pytest.fixture(scope="session")
 def birmingham_build(tmp_path_factory: pytest.TempPathFactory, dfe_release: Path) -> DemoBuild:
     """Birmingham's own profile, three improvement areas, four optional datasets left out."""
@@ -109,7 +87,7 @@ def birmingham_build(tmp_path_factory: pytest.TempPathFactory, dfe_release: Path
     plan = pd.read_csv(data / "improvement_plan.csv", dtype=str)
     plan.loc[plan["area_id"].astype(int) <= 3].to_csv(data / "improvement_plan.csv", index=False)
     (data / "council.toml").write_text(BIRMINGHAM_PROFILE, encoding="utf-8")
-    return _build(data, root / "out", "330")
+    return build_folder(data, root / "out", "330")
 
 
 @pytest.fixture(scope="session")
@@ -121,7 +99,7 @@ def minimal_build(tmp_path_factory: pytest.TempPathFactory) -> DemoBuild:
     data.mkdir()
     for name in ("ehcp_requests", "ehcp_caseload"):
         shutil.copy(full / f"{name}.csv", data / f"{name}.csv")
-    return _build(data, root / "out", "884")
+    return build_folder(data, root / "out", "884")
 
 
 def reader_texts(build: DemoBuild) -> dict[str, str]:
