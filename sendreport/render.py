@@ -238,6 +238,15 @@ def _region_class(table_html: str) -> str:
     return "table-region table-long" if long else "table-region"
 
 
+def _continued_attr(caption: str, table_html: str) -> str:
+    """``data-continued``, the running head's name for the table on the pages it continues
+    on; none for a table without body rows, whose last row could not clear it."""
+    body_rows = re.search(r"<tr\b", re.sub(r"<thead\b.*?</thead>", "", table_html, flags=re.S))
+    if not body_rows:
+        return ""
+    return f' data-continued="{html.escape(f"{_plain_text(caption)} (continued)", quote=True)}"'
+
+
 def label_tables(body: str) -> str:
     """Wrap every captioned table in a focusable scroll region labelled by its caption.
 
@@ -258,11 +267,10 @@ def label_tables(body: str) -> str:
         seen[key] = seen.get(key, 0) + 1
         if seen[key] > 1:
             caption = f"{caption} ({seen[key]})"
-        continued = html.escape(f"{_plain_text(caption)} (continued)", quote=True)
         return (
             f'<div class="{_region_class(match["rest"])}" role="region" tabindex="0" '
             f'aria-labelledby="table-{n}">'
-            f'<table{match["attrs"]} data-continued="{continued}">'
+            f"<table{match['attrs']}{_continued_attr(caption, match['rest'])}>"
             f'<caption id="table-{n}">{caption}</caption>'
             f"{match['rest']}</table></div>"
         )

@@ -77,6 +77,8 @@ def test_long_tables_may_break_and_short_ones_stay_whole() -> None:
     assert body.count('class="table-region table-long"') == 1
     assert body.count('class="table-region"') == 1
     assert 'data-continued="Plans by area &amp; &lt;school&gt; (continued)"' in body
+    empty = label_tables(render_table(pd.DataFrame({"Measure": []}), "No rows"))
+    assert "data-continued" not in empty  # no last row would clear the running head
 
 
 def test_split_table_repeats_header_and_caption_without_tagging_them_twice(
