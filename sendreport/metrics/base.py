@@ -138,12 +138,18 @@ def metric(
 
 
 # --- computing by id ------------------------------------------------------------------------
+@functools.cache
+def parameters_of(func: Callable[..., Any]) -> Mapping[str, inspect.Parameter]:
+    """A metric's parameters, read once (its signature is fixed when it is registered)."""
+    return inspect.signature(func).parameters
+
+
 def datasets_for(metric_id: str) -> list[str]:
     """The contract datasets a metric reads: its parameters named in ``DATASETS``, sorted."""
     spec = REGISTRY.get(metric_id)
     if spec is None:
         return []
-    return sorted(p for p in inspect.signature(spec.func).parameters if p in DATASETS)
+    return sorted(p for p in parameters_of(spec.func) if p in DATASETS)
 
 
 def metric_arguments(
@@ -158,7 +164,7 @@ def metric_arguments(
     if spec is None:
         raise ParameterError(f"unknown metric {metric_id!r}", accepted=", ".join(sorted(REGISTRY)))
     arguments: dict[str, Any] = {}
-    for name, param in inspect.signature(spec.func).parameters.items():
+    for name, param in parameters_of(spec.func).items():
         if name == "period" or param.kind is inspect.Parameter.KEYWORD_ONLY:
             continue
         if frames.get(name) is not None:
@@ -182,6 +188,6 @@ def compute(
     if period is None or missing:
         return None
     func = REGISTRY[metric_id].func
-    accepted = inspect.signature(func).parameters
+    accepted = parameters_of(func)
     arguments.update((k, v) for k, v in options.items() if k in accepted)
     return func(period=period, **arguments)
