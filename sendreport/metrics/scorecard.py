@@ -39,7 +39,7 @@ import pandas as pd
 
 from sendreport.dfe._tidy import BenchmarkLevel
 from sendreport.exceptions import ParameterError
-from sendreport.metrics.base import REGISTRY, Measure, compute, metric_arguments
+from sendreport.metrics.base import REGISTRY, compute, metric_arguments
 from sendreport.periods import Basis, Period
 
 Rag = Literal["green", "amber", "red"]
@@ -182,18 +182,6 @@ def target_for(
 
 
 # --- computing rows -------------------------------------------------------------------------
-def resolve_frames(metric_id: str, frames: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
-    """Deprecated: use :func:`sendreport.metrics.base.metric_arguments`."""
-    return metric_arguments(metric_id, frames)
-
-
-def compute_value(
-    metric_id: str, frames: Mapping[str, Any], period: Period | None
-) -> Measure | None:
-    """Deprecated: use :func:`sendreport.metrics.base.compute`."""
-    return compute(metric_id, frames, period)
-
-
 def scorecard_row(
     metric_id: str,
     frames: Mapping[str, Any],
