@@ -29,7 +29,6 @@ from sendreport.assemble import Carried, carry_over
 from sendreport.exceptions import InputFileError, NotebookError, ParameterError, SendReportError
 from sendreport.figures import Figure, dedupe_figures, write_figures
 from sendreport.fingerprint import fingerprint, input_digests
-from sendreport.fragments import data_as_at, day_words
 from sendreport.parameters import check_parameters
 from sendreport.periods import Period
 from sendreport.pool import run_tasks, start_pool, stop_pool
@@ -371,6 +370,8 @@ def report_tasks(
     the_plan: BuildPlan, prepared: PreparedInputs, period: Period, staging: Path
 ) -> list[ReportTask]:
     """One picklable task per notebook for ``period``, writing into ``staging``."""
+    from sendreport.fragments import day_words  # pandas: not for the up-to-date check
+
     options = the_plan.options
     common = {
         "staging": staging,
@@ -614,6 +615,8 @@ def data_range(
     (requests alone may reach further back) to the end of the data: ``stated_end`` when
     given, else the last caseload month end. The end must not be after ``today``: a month
     end in 2204 is a typing error, not the end of the data."""
+    from sendreport.fragments import data_as_at  # pandas: not for the up-to-date check
+
     requests = frames["ehcp_requests"]
     caseload = frames["ehcp_caseload"]
     if requests.empty or caseload.empty:
