@@ -229,6 +229,23 @@ def test_pdf_is_tagged_pdf_ua(demo_build: DemoBuild, report: str) -> None:
 
 
 @pytest.mark.parametrize("report", REPORTS)
+def test_a_page_says_continued_exactly_when_a_table_continues_on_it(
+    demo_build: DemoBuild, report: str
+) -> None:
+    """A page that begins inside a table (its first tagged text is the repeated header row)
+    names the table in its running head, "… (continued)"; no other page does; and the
+    continued caption is never tagged, so a screen reader meets each caption once."""
+    from tests.a11y.pdfua import tagged_text
+
+    for number, runs in enumerate(tagged_text(demo_build.folder / f"{report}.pdf"), 1):
+        tagged = [where for where, _ in runs if where]
+        untagged = " ".join(text for where, text in runs if not where)
+        continues = bool(tagged) and "/THead" in tagged[0]
+        assert continues == ("(continued)" in untagged), f"{report}.pdf page {number}"
+        assert not [text for where, text in runs if where and "(continued)" in text]
+
+
+@pytest.mark.parametrize("report", REPORTS)
 def test_reader_edition_hides_code_and_derivations(demo_build: DemoBuild, report: str) -> None:
     reader = html_path(demo_build, report, "reader").read_text(encoding="utf-8")
     audit = html_path(demo_build, report, "audit").read_text(encoding="utf-8")
