@@ -66,6 +66,7 @@ class CouncilRow:
     rank: str | None = None
     dfe: dict[str, Any] = field(default_factory=dict)
     reason: str = ""
+    demo: bool = False  # built from `sendreport demo-data`: made-up figures
 
 
 def rank_of(value: float, values: Sequence[float]) -> str:
@@ -139,6 +140,8 @@ def gather_rows(out_dir: Path, period: str, outcomes: Sequence[LaOutcome]) -> li
             row.pct_20wk = values.get("ehcp_20wk_pct_ex")
             row.plans_issued = values.get("ehcp_plans_issued")
             row.reports = report_links(out_dir, folder)
+            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+            row.demo = bool(manifest.get("demo"))
         if la in failed:
             row.reason = failed[la].message.splitlines()[0] if failed[la].message else ""
             row.status = "failed" + (" (earlier build shown)" if built else "")
@@ -244,6 +247,12 @@ LABEL_STYLE = (
 )
 
 
+DEMO_COUNCILS = (
+    '<p><strong>Demo data.</strong> The figures of councils marked "Demo data" were made up '
+    "by <code>sendreport demo-data</code>; none is the council's.</p>"
+)
+
+
 def _e(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
@@ -289,7 +298,7 @@ def _council_row(row: dict[str, Any], heads: list[str]) -> str:
     ]
     cells = [
         f'<th scope="row">{_e(row["name"])} ({_e(row["la"])})<br><small>{_e(row["region"])}'
-        "</small></th>",
+        "</small>" + ("<br><strong>Demo data</strong>" if row.get("demo") else "") + "</th>",
         # On a phone the table reflows into one cell a line; each says what it is.
         *[
             f'<td class="num"><span class="lbl">{_e(h)}: </span>{_e(v)}</td>'
@@ -327,6 +336,7 @@ def render_national_index(index: dict[str, Any]) -> str:
         '<main id="main">',
         f"<h1>SEND reports by council, {_e(index['period'])}</h1>",
         f"<p><strong>{_e(index['statement'])}</strong></p>",
+        DEMO_COUNCILS if any(row.get("demo") for row in index["councils"]) else "",
         _spread_text(index["quarter_spread"], "Plans within 20 weeks in the quarter"),
         _spread_text(index["dfe_spread"], f"DfE {year}, plans within 20 weeks"),
         "<p>Plans within 20 weeks exclude exceptions. Quarter figures come from each "

@@ -121,6 +121,7 @@ def describe_entry(folder: Path, include_audit: bool) -> dict[str, Any]:
         "reports": sorted(reports.values(), key=lambda r: r["name"]),
         "headline": headline_figures(folder, la, period),
         "internal": include_audit,
+        "demo": bool(manifest.get("demo")),
     }
 
 
@@ -168,8 +169,16 @@ th,td{border-bottom:1px solid #b1b4b6;padding:.4rem;text-align:left;vertical-ali
 td.num{text-align:right}
 .skip{position:absolute;left:-999rem}.skip:focus{left:1rem;top:1rem}
 section.quarter{border-top:2px solid #0b0c0c;margin-top:1.5rem}
+.demo{background:#fd0;color:#0b0c0c;border:2px solid #0b0c0c;padding:.5rem}
 @media (max-width:40rem){th,td{padding:.3rem .2rem;font-size:.95rem}}
 """.strip()
+
+
+# A demo build's quarter says so, as its reports do: made-up figures never pass for a council's.
+DEMO_NOTE = (
+    '<p class="demo"><strong>Demo data.</strong> Every figure in these reports was made up by '
+    "<code>sendreport demo-data</code>; none is the council's.</p>"
+)
 
 
 def style_hash(style: str = STYLE) -> str:
@@ -185,6 +194,7 @@ def render_quarter(entry: dict[str, Any]) -> list[str]:
     anchor = f"la-{entry['la']}-{entry['period']}"
     lines = [f'<section class="quarter" aria-labelledby="{_e(anchor)}">',
              f'<h3 id="{_e(anchor)}">{_e(entry["period_text"])} ({_e(entry["period"])})</h3>',
+             DEMO_NOTE if entry.get("demo") else "",
              "<ul>"]  # fmt: skip
     for report in entry["reports"]:
         links = ", ".join(
@@ -245,7 +255,7 @@ def render_index(entries: list[dict[str, Any]]) -> str:
         body.append(f'<section aria-labelledby="la-{_e(la)}">')
         body.append(f'<h2 id="la-{_e(la)}">{_e(quarters[0]["la_name"])}</h2>')
         for entry in quarters:
-            body += render_quarter(entry)
+            body += [line for line in render_quarter(entry) if line]
         body.append("</section>")
     body += ['<p><a href="index.json">This list as JSON</a></p>', "</main>", "</body>", "</html>"]
     return "\n".join(body) + "\n"

@@ -141,6 +141,19 @@ def test_publish_copies_reader_editions_only_and_lists_both_quarters(builds, tmp
     assert "Every table in the reports and the data behind each chart" in page
 
 
+def test_a_demo_quarter_is_marked_on_the_site(builds, tmp_path: Path):
+    demo, real = builds[1], builds[0]
+    write_manifest(demo, json.loads((demo / "manifest.json").read_text()) | {"demo": True})
+    for folder in builds:
+        approve_build(folder, by="Bob", role="approver")
+    listing = publish_site(builds, tmp_path / "site")
+    assert [q["demo"] for q in listing] == [True, False]
+    page = (tmp_path / "site" / "index.html").read_text()
+    demo_part, real_part = page.split('id="la-919-2023-24-Q3"')
+    assert "Demo data." in demo_part and "Demo data" not in real_part
+    assert real.name == "2023-24-Q3"
+
+
 def test_publish_with_include_audit_keeps_inputs_out(builds, tmp_path: Path):
     approve_build(builds[1], by="Bob", role="approver")
     site = tmp_path / "internal"

@@ -106,3 +106,20 @@ def test_page_is_self_contained_escaped_and_says_ranks_are_not_for_accountabilit
     write_index(out, index)
     page = (out / "index.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;" in page and "<script" not in page
+
+
+def test_demo_councils_are_marked(out: Path) -> None:
+    (out / "884" / PERIOD / "manifest.json").write_text('{"demo": true}')
+    index = build_index(out, PERIOD)
+    assert {row["la"]: row["demo"] for row in index["councils"]} == {
+        "919": False,
+        "884": True,
+        "882": False,
+    }
+    page = write_index(out, index).read_text()
+    rows = {la: re.search(rf"<tr><th scope=\"row\">[^<]*\({la}\).*?</tr>", page).group(0)
+            for la in ("884", "919")}  # fmt: skip
+    assert "Demo data" in rows["884"] and "Demo data" not in rows["919"]
+    assert "made up by <code>sendreport demo-data</code>" in page
+    (out / "884" / PERIOD / "manifest.json").write_text("{}")
+    assert "Demo data" not in write_index(out, build_index(out, PERIOD)).read_text()
