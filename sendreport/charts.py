@@ -12,6 +12,7 @@ so that colour is never the only cue. Legends sit outside the plot, so they cove
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -109,6 +110,14 @@ def thin_ticks(fig: plt.Figure, labels: Sequence[str], every: int) -> None:
     ax = fig.axes[0]
     ax.set_xticks(range(len(labels) - 1, -1, -every))
     ax.set_xticklabels(list(labels)[::-1][::every], rotation=0)
+
+
+def week_bins(weeks: pd.Series, width: int = 4, at_least: int = 60) -> list[int]:
+    """Histogram band edges ``width`` weeks apart from 0, reaching past the longest wait and
+    at least to ``at_least`` weeks, so the 20- and 52-week marks always show."""
+    longest = float(weeks.max()) if len(weeks) else 0.0
+    top = max(at_least, int(math.ceil(longest / width) * width) + width)
+    return list(range(0, top + 1, width))
 
 
 @dataclass(frozen=True)

@@ -439,6 +439,47 @@ class ReportContext:
                 out[level.value] = row
         return out
 
+    def benchmarks_by_year(self, measure: str) -> dict[tuple[str, str], pd.Series]:
+        """Every DfE row of benchmark ``measure`` published by the quarter end for this LA's
+        comparators, keyed by (period, level): the level a BenchmarkLevel value (england,
+        region, neighbours, la). Empty for an LA outside the reference tables."""
+        from sendreport.dfe.benchmarks import BenchmarkLevel, benchmarks_for
+
+        published = self.benchmarks_published_by()
+        if published.empty:
+            return {}
+        try:
+            found = benchmarks_for(published, self.la, measure, include_la=True)
+        except Exception:  # an LA outside the reference tables: no comparators
+            return {}
+        out: dict[tuple[str, str], pd.Series] = {}
+        for _, row in found.iterrows():
+            level = BenchmarkLevel.parse(row["level"])
+            if level is not None:
+                out[(str(row["period"]), level.value)] = row
+        return out
+
+    def calendar_years_covered(self) -> list[int]:
+        """The calendar years the requests cover whole (the first plan issued within a month
+        of 1 January) and that had ended by the quarter end: the years DfE's figures cover."""
+        first_plan = self.frames["ehcp_requests"]["plan_issued_date"].min()
+        return [
+            year
+            for year in range(first_plan.year, self.period.end.year + 1)
+            if pd.Timestamp(year, 1, 1) >= first_plan.normalize() - pd.Timedelta(days=31)
+            and Period.calendar_year(year).end <= self.period.end
+        ]
+
+    def weeks_to_plan(self, period: Period | None = None) -> pd.Series:
+        """Weeks from request to final plan of each new EHC plan issued in ``period``
+        (default: the quarter), exceptions included: the data of the distribution chart."""
+        from sendreport.metrics._common import days_between
+        from sendreport.metrics.ehcp import select_plans_issued
+
+        plans = select_plans_issued(self.frames["ehcp_requests"], period or self.period)
+        days = days_between(plans["plan_issued_date"], plans["received_date"])
+        return (days / 7.0).astype("float64")
+
     # ---- officer commentary ------------------------------------------------------------
     def _commentary(self, subject: str):  # type: ignore[no-untyped-def]
         return find_commentary(self.frames.get("commentary"), self.period.label, subject)

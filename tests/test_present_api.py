@@ -169,3 +169,38 @@ def test_direction_words() -> None:
         "much the same as a year earlier",
         "no comparison with a year earlier",
     ]
+
+
+def test_week_bins_reach_past_the_longest_wait_and_at_least_60_weeks() -> None:
+    assert charts.week_bins(pd.Series([3.0, 19.5])) == list(range(0, 61, 4))
+    assert charts.week_bins(pd.Series([70.1]))[-2:] == [72, 76]
+    assert charts.week_bins(pd.Series([], dtype="float64")) == list(range(0, 61, 4))
+
+
+def test_weeks_to_plan_are_the_quarters_plans_in_weeks(frames) -> None:
+    weeks = context(frames).weeks_to_plan()
+    issued = REGISTRY["ehcp_plans_issued"].func(frames["ehcp_requests"], Q)
+    assert len(weeks) == issued.value and weeks.dtype == "float64"
+    within = REGISTRY["ehcp_plans_issued_within_20wk"].func(frames["ehcp_requests"], Q)
+    assert (weeks <= 20).sum() == within.value
+
+
+def test_calendar_years_covered_are_whole_and_ended_by_the_quarter_end(frames) -> None:
+    years = context(frames).calendar_years_covered()
+    first = frames["ehcp_requests"]["plan_issued_date"].min()
+    assert years and years[-1] == 2023  # 2024 had not ended by 31 March 2024
+    assert years[0] >= first.year and years == list(range(years[0], 2024))
+
+
+def test_benchmarks_by_year_key_rows_by_year_and_level(frames) -> None:
+    from sendreport.dfe.published import published_benchmarks
+
+    rep = context(frames)
+    rep.benchmarks = published_benchmarks()
+    found = rep.benchmarks_by_year("ehcp_20wk_pct_ex")
+    assert ("2023", "england") in found and ("2023", "la") in found
+    assert ("2024", "england") not in found  # not published by the quarter end
+    assert {level for _, level in found} <= {"england", "region", "neighbours", "la"}
+    assert str(found[("2023", "la")]["area_code"]) in {"919", "E10000015"}
+    rep.la = "999"  # outside the reference tables: no comparators, no error
+    assert rep.benchmarks_by_year("ehcp_20wk_pct_ex") == {}
