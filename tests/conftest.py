@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,6 +19,15 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"official data not found at {SHARED_DATA}")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def demo_frames() -> dict[str, Any]:
+    """The default demo data for LA 919 (``generate_demo("919")``), made once per test
+    process and shared: read it, or copy a frame before changing it."""
+    from sendreport.demo import generate_demo
+
+    return generate_demo("919")
 
 
 @pytest.fixture(scope="session")

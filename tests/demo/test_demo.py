@@ -24,8 +24,8 @@ Q4 = Period.parse("2023-24-Q4")
 
 
 @pytest.fixture(scope="module")
-def herts() -> dict[str, pd.DataFrame]:
-    return generate_demo("919")
+def herts(demo_frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    return demo_frames
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from sendreport.cli import main
-from sendreport.demo import generate_demo, write_demo
+from sendreport.demo import write_demo
 from sendreport.load import load_inputs
 from sendreport.metrics import compute
 from sendreport.periods import Period
@@ -20,8 +20,8 @@ WORDS = {"assess": "Yes", "not_assess": "No", "withdrawn": "Withdrawn", "pending
 
 
 @pytest.fixture(scope="module")
-def demo() -> dict[str, pd.DataFrame]:
-    return generate_demo("919")
+def demo(demo_frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    return demo_frames
 
 
 @pytest.fixture(scope="module")

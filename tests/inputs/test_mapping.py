@@ -10,7 +10,6 @@ import pytest
 from openpyxl import Workbook
 
 from sendreport.cli import main
-from sendreport.demo import generate_demo
 from sendreport.exceptions import InputFileError, ValidationFailed
 from sendreport.load import load_inputs
 from sendreport.metrics import compute
@@ -78,8 +77,8 @@ week20_exception = "Exception?"
 
 
 @pytest.fixture(scope="module")
-def contract() -> pd.DataFrame:
-    demo = generate_demo("919")["ehcp_requests"]
+def contract(demo_frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    demo = demo_frames["ehcp_requests"]
     return demo[demo.index % 10 == 0].reset_index(drop=True)[list(HEADERS)]
 
 

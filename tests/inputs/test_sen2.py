@@ -9,7 +9,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sendreport.demo import generate_demo
 from sendreport.exceptions import InputFileError, ValidationFailed
 from sendreport.load import load_inputs
 from sendreport.metrics import REGISTRY, compute
@@ -72,8 +71,8 @@ def edge_requests() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def truth() -> pd.DataFrame:
-    demo = generate_demo(LA)["ehcp_requests"]
+def truth(demo_frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    demo = demo_frames["ehcp_requests"]  # LA 919's
     # A quarter of the demo's requests keeps the test quick and still fills every quarter.
     demo = demo[(demo["received_date"] <= pd.Timestamp(AS_AT)) & (demo.index % 4 == 0)]
     frame = pd.concat([demo, edge_requests()], ignore_index=True)

@@ -11,15 +11,14 @@ import pytest
 
 from sendreport import build, fingerprint, load, manifest
 from sendreport.build import BuildOptions, Progress, plan, prepare_inputs
-from sendreport.demo import write_demo
 from sendreport.periods import Period
+from tests.gate.conftest import make_valid_dataset_dir
 
 
 @pytest.fixture(scope="module")
 def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo")
-    write_demo(folder, la_code="919")
-    return folder
+    """The gate's small valid input set (every dataset, LA 919)."""
+    return make_valid_dataset_dir(tmp_path_factory.mktemp("inputs"))
 
 
 def count_hashing(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:

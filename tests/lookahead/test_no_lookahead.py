@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from sendreport.contract import DATASETS
-from sendreport.demo import frame_to_csv_text, generate_demo
+from sendreport.demo import frame_to_csv_text
 from sendreport.periods import Period
 
 from .register import inconsistent_ratios, undefined_figures
@@ -72,8 +72,8 @@ def write_frames(frames: dict[str, pd.DataFrame], folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def full_data(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
-    return generate_demo(LA)
+def full_data(demo_frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    return demo_frames  # LA 919's
 
 
 @pytest.mark.parametrize("quarter", QUARTERS)

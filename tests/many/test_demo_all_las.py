@@ -84,13 +84,15 @@ def test_lancashire_bands_keep_the_published_over_a_year_count(dfe_release: Path
 @pytest.mark.shared_data
 def test_cli_writes_one_folder_per_la_with_notes(tmp_path: Path, dfe_release: Path) -> None:
     out = tmp_path / "demo"
-    args = ["demo-data", "--la", "942,888", "--dfe", str(dfe_release), "--out", str(out)]
+    # Two small new LAs (from April 2023), so the demo data is quick to make.
+    args = ["demo-data", "--la", "942,943", "--dfe", str(dfe_release), "--out", str(out)]
     code = main([*args, "--jobs", "1"])
     assert code == 0
-    assert sorted(p.name for p in out.iterdir()) == ["888", "942"]
+    assert sorted(p.name for p in out.iterdir()) == ["942", "943"]
     notes = (out / "942" / "demo-notes.md").read_text(encoding="utf-8")
     assert "Cumberland" in notes and re.search(r"^- 2021: DfE published no", notes, re.M)
-    assert (out / "888" / "ehcp_requests.csv").stat().st_size > 100_000
+    assert "Westmorland" in (out / "943" / "demo-notes.md").read_text(encoding="utf-8")
+    assert (out / "943" / "ehcp_requests.csv").stat().st_size > 10_000
 
 
 @pytest.mark.parametrize(
