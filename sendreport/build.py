@@ -29,6 +29,7 @@ from sendreport.assemble import Carried, carry_over
 from sendreport.exceptions import InputFileError, NotebookError, ParameterError, SendReportError
 from sendreport.figures import Figure, dedupe_figures, write_figures
 from sendreport.fingerprint import fingerprint, input_digests
+from sendreport.forkserver import serving_kernels
 from sendreport.parameters import check_parameters
 from sendreport.periods import Period
 from sendreport.pool import run_tasks, start_pool, stop_pool
@@ -274,8 +275,9 @@ def build(options: BuildOptions, progress: Progress | None = None) -> list[Build
         check_parameters(path, {**base_params, "data_dir": "", "benchmarks_path": ""})
     os.environ.update(STABLE_ENV)
     workers = min(options.jobs, len(the_plan.todo) * len(the_plan.notebooks))
-    with interrupt_on_sigterm(), writing_to(options.out_dir):
-        # Workers start now and import the renderers while this process loads the data.
+    # The kernel fork server, then the workers, start now: they import while this process
+    # loads and validates the data.
+    with interrupt_on_sigterm(), writing_to(options.out_dir), serving_kernels(STABLE_ENV):
         pool = start_pool(workers) if workers > 1 else None
         try:
             prepared = prepare_inputs(the_plan, progress)

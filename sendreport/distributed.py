@@ -119,9 +119,11 @@ def warm_worker() -> str:
     import sendreport.load
     import sendreport.validate  # noqa: F401
     from sendreport.build import STABLE_ENV
+    from sendreport.forkserver import serve_this_process
     from sendreport.render import render_body
 
     os.environ.update(STABLE_ENV)
+    serve_this_process(STABLE_ENV)  # kernels forked warm for every LA this worker builds
     for edition in ("reader", "audit"):  # compiles and caches the report templates
         render_body(new_notebook(), edition)
     return str(os.getpid())

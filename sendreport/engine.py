@@ -17,6 +17,7 @@ from typing import Any
 from jupyter_client.manager import AsyncKernelManager
 from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
 
+from sendreport import forkserver
 from sendreport.pool import die_with_parent
 
 ENGINE_NAME = "sendreport"
@@ -75,6 +76,27 @@ def register_engine() -> str:
     return ENGINE_NAME
 
 
+def launch_forked(manager: AsyncKernelManager, kernel_cmd: list[str], kw: dict[str, Any]) -> bool:
+    """Have the fork server (if this process has one) start the kernel; False when the
+    caller must launch it the usual way (no server, an unusual command, a server gone)."""
+    socket_path = forkserver.current_socket()
+    args = forkserver.kernel_args(kernel_cmd)
+    if socket_path is None or args is None or manager.provisioner is None:
+        return False
+    cwd = str(kw.get("cwd") or os.getcwd())
+    env = {str(k): str(v) for k, v in (kw.get("env") or os.environ).items()}
+    try:
+        pid = forkserver.request_kernel(socket_path, forkserver.KernelRequest(args, env, cwd))
+    except OSError:
+        return False
+    provisioner = manager.provisioner
+    provisioner.process = forkserver.ForkedKernel(pid)  # type: ignore[attr-defined]
+    provisioner.pid = provisioner.pgid = pid  # type: ignore[attr-defined]
+    provisioner.cwd = cwd  # type: ignore[attr-defined]
+    manager._reconcile_connection_info(provisioner.connection_info)
+    return True
+
+
 def ipc_kernel_manager() -> tuple[type, Path]:
     """A kernel manager class bound to a fresh private socket folder, and that folder
     (the caller removes it when the kernel has gone)."""
@@ -87,6 +109,8 @@ def ipc_kernel_manager() -> tuple[type, Path]:
             super().__init__(*args, **kwargs)
 
         async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            if launch_forked(self, kernel_cmd, kw):
+                return
             # The kernel ends with the process that started it: a killed build leaves none.
             kw.setdefault("preexec_fn", functools.partial(die_with_parent, os.getpid()))
             await super()._async_launch_kernel(kernel_cmd, **kw)
