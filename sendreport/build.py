@@ -270,9 +270,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> list[Build
         progress.say(f"{r.period}: up to date ({r.folder})")
     if not the_plan.todo:
         return list(the_plan.up_to_date)
-    base_params = {"period": the_plan.todo[0].label, "la": options.la}
-    for path in the_plan.notebooks.values():
-        check_parameters(path, {**base_params, "data_dir": "", "benchmarks_path": ""})
+    check_notebook_parameters(the_plan)
     os.environ.update(STABLE_ENV)
     workers = min(options.jobs, len(the_plan.todo) * len(the_plan.notebooks))
     # The kernel fork server, then the workers, start now: they import while this process
@@ -291,6 +289,13 @@ def build(options: BuildOptions, progress: Progress | None = None) -> list[Build
         built = [publish_period(the_plan, prepared, run, started, progress) for run in runs]
     order = {p.label: i for i, p in enumerate(options.periods)}
     return sorted([*the_plan.up_to_date, *built], key=lambda r: order[r.period])
+
+
+def check_notebook_parameters(the_plan: BuildPlan) -> None:
+    """Refuse, before any kernel starts, a notebook whose parameters the build cannot fill."""
+    base = {"period": the_plan.todo[0].label, "la": the_plan.options.la}
+    for path in the_plan.notebooks.values():
+        check_parameters(path, {**base, "data_dir": "", "benchmarks_path": ""})
 
 
 @contextmanager
@@ -404,6 +409,49 @@ def report_tasks(
     ]
 
 
+def stage_periods(the_plan: BuildPlan, prepared: PreparedInputs) -> dict[str, Path]:
+    """A staging folder per period to build, holding the validation summary (and the
+    inputs, with ``--keep-inputs``); the reports write into it next."""
+    stagings = {p.label: make_staging(the_plan.final(p)) for p in the_plan.todo}
+    for staging in stagings.values():
+        (staging / "validation").mkdir()
+        if the_plan.options.keep_inputs:
+            shutil.copytree(prepared.snapshot, staging / KEPT_INPUTS)
+        (staging / "validation" / "summary.json").write_text(
+            json.dumps(prepared.validation, indent=2, sort_keys=True) + "\n"
+        )
+    return stagings
+
+
+def all_report_tasks(
+    the_plan: BuildPlan, prepared: PreparedInputs, stagings: dict[str, Path]
+) -> list[ReportTask]:
+    """Every period's report tasks, in period order then notebook order."""
+    return [
+        task
+        for period in the_plan.todo
+        for task in report_tasks(the_plan, prepared, period, stagings[period.label])
+    ]
+
+
+def finish_runs(
+    the_plan: BuildPlan,
+    stagings: dict[str, Path],
+    outcomes: list[ReportOutcome],
+    seconds: float,
+    progress: Progress,
+) -> list[PeriodRun]:
+    """Stage 3's hand-off: one :class:`PeriodRun` per period, or (a report failed) every
+    staging folder kept as ``<period>.failed`` and the failure raised."""
+    failed = next((o for o in outcomes if not o.ok), None)
+    if failed is not None:
+        raise keep_failed_periods(the_plan, stagings, failed, progress)
+    return [
+        PeriodRun(p, stagings[p.label], [o for o in outcomes if o.period == p.label], seconds)
+        for p in the_plan.todo
+    ]
+
+
 def run_reports(
     the_plan: BuildPlan,
     prepared: PreparedInputs,
@@ -415,17 +463,8 @@ def run_reports(
     A failed report keeps every period's staging folder as ``<period>.failed`` and raises its
     error here, in the parent process; an interruption removes the staging folders.
     """
-    stagings = {p.label: make_staging(the_plan.final(p)) for p in the_plan.todo}
-    tasks: list[ReportTask] = []
-    for period in the_plan.todo:
-        staging = stagings[period.label]
-        (staging / "validation").mkdir()
-        if the_plan.options.keep_inputs:
-            shutil.copytree(prepared.snapshot, staging / KEPT_INPUTS)
-        (staging / "validation" / "summary.json").write_text(
-            json.dumps(prepared.validation, indent=2, sort_keys=True) + "\n"
-        )
-        tasks += report_tasks(the_plan, prepared, period, staging)
+    stagings = stage_periods(the_plan, prepared)
+    tasks = all_report_tasks(the_plan, prepared, stagings)
     stage = time.perf_counter()
     try:
         outcomes = run_tasks(tasks, pool=pool, say=progress.say)
@@ -435,14 +474,7 @@ def run_reports(
         for staging in stagings.values():
             discard(staging)
         raise
-    failed = next((o for o in outcomes if not o.ok), None)
-    if failed is not None:
-        raise keep_failed_periods(the_plan, stagings, failed, progress)
-    seconds = time.perf_counter() - stage
-    return [
-        PeriodRun(p, stagings[p.label], [o for o in outcomes if o.period == p.label], seconds)
-        for p in the_plan.todo
-    ]
+    return finish_runs(the_plan, stagings, outcomes, time.perf_counter() - stage, progress)
 
 
 def keep_failed_periods(

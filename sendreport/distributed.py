@@ -1,19 +1,20 @@
-"""Many-council builds on Dask: one task per LA on a local cluster or an existing one.
+"""Many-council builds on Dask: each LA a small task graph, on a local cluster or an existing one.
 
-``sendreport build --la E12000006`` (a comma list, a region or ``all``) submits one task per
-LA to a Dask cluster: a :class:`distributed.LocalCluster` of ``--jobs`` single-threaded
-worker processes by default, or the cluster whose scheduler ``--scheduler
-tcp://HOST:PORT`` names. Each task is the LA's ordinary build (load → validate → each
-notebook → render → publish, :func:`sendreport.build.build`), so an LA's outputs are the
-same bytes whichever cluster ran it. Workers need only the package and read access to the
-data and write access to the output folder (docs/scaling.md).
+``sendreport build --la E12000006`` (a comma list, a region or ``all``) submits each LA's
+build as a graph of tasks (:mod:`sendreport.graph`: prepare → one task per report notebook
+→ publish) to a Dask cluster: a :class:`distributed.LocalCluster` of ``--jobs``
+single-threaded worker processes by default, or the cluster whose scheduler ``--scheduler
+tcp://HOST:PORT`` names. The tasks are the single build's own stages, so an LA's outputs are
+the same bytes whichever cluster ran them. Workers need only the package, read access to
+the data and write access to the output folder (docs/scaling.md).
 
 One LA's bad data or failed notebook does not stop the others: its error becomes its row
 in the summary (LA, status, exit reason), written to ``<out>/run.json``; the run exits 2 if
 any LA had bad input or parameters, else 1 if any failed, else 0.
 
 Workers are warmed once (papermill, nbconvert, WeasyPrint, Great Expectations and pandas
-imported, report templates compiled) and reused for every LA they build.
+imported, report templates compiled, a kernel fork server started) and reused for every
+LA they build.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from typing import Any
 
 from sendreport.build import BuildOptions
 from sendreport.exceptions import ParameterError
-from sendreport.many import LaOutcome, outcome_of_error, run_exit_code
+from sendreport.many import LaOutcome, run_exit_code
 from sendreport.progress import Progress
 
 RUN_FILE = "run.json"
@@ -76,26 +77,6 @@ def la_options(many: ManyOptions, la: str) -> BuildOptions:
     """One LA's build: its data in ``<data_root>/<la>``, notebooks one at a time (the
     cluster's workers are the parallelism)."""
     return replace(many.template, la=la, data_dir=many.data_root / la, jobs=1)
-
-
-def build_la(options: BuildOptions) -> LaOutcome:
-    """Run on a worker: one LA's build, its error kept as its outcome."""
-    from sendreport.build import build
-
-    started = time.perf_counter()
-    try:
-        results = build(options, Progress(quiet=True))
-    except BaseException as err:
-        if isinstance(err, KeyboardInterrupt | SystemExit):
-            raise
-        return outcome_of_error(options.la, err, time.perf_counter() - started)
-    return LaOutcome(
-        options.la,
-        "ok",
-        seconds=time.perf_counter() - started,
-        folders=tuple(str(r.folder) for r in results),
-        peak_rss_mb=peak_rss_mb(),
-    )
 
 
 def peak_rss_mb() -> float:
@@ -169,12 +150,12 @@ def build_many(
     out_dir = many.template.out_dir
     # Mistakes every LA would share fail once, before a cluster starts.
     check_data_dir(many.data_root)
-    report_notebooks(many.template.reports, many.template.notebooks_dir)
+    notebooks = len(report_notebooks(many.template.reports, many.template.notebooks_dir))
     with open_client(many.jobs, many.scheduler) as client:
         workers = len(client.scheduler_info().get("workers", {})) or many.jobs
         progress.say(f"building {len(many.las)} LAs on {workers} Dask worker(s)")
         client.run(warm_worker)
-        outcomes = _gather(client, many, progress)
+        outcomes = _gather(client, many, notebooks, progress)
     summary = RunSummary(
         tuple(sorted(outcomes, key=lambda o: o.la)),
         time.perf_counter() - started,
@@ -198,23 +179,21 @@ def write_national_index(many: ManyOptions, summary: RunSummary, progress: Progr
     progress.say(f"national index of {len(index['councils'])} councils: {path}")
 
 
-def _gather(client: Any, many: ManyOptions, progress: Progress) -> list[LaOutcome]:
+def _gather(client: Any, many: ManyOptions, notebooks: int, progress: Progress) -> list[LaOutcome]:
     from distributed import as_completed
 
-    futures = {
-        client.submit(build_la, la_options(many, la), key=f"build-la-{la}", pure=False): la
-        for la in many.las
-    }
+    from sendreport.graph import outcome_of, submit_la
+
+    graphs = {}
+    for la in many.las:
+        futures = submit_la(client, la_options(many, la), notebooks)
+        graphs[futures.publish] = futures
     started = time.perf_counter()
     outcomes: list[LaOutcome] = []
-    for future in as_completed(futures):
-        la = futures[future]
-        try:
-            outcome = future.result()
-        except Exception as err:  # a worker died (memory, signal): this LA failed
-            outcome = outcome_of_error(la, err)
+    for future in as_completed(graphs):
+        outcome = outcome_of(client, graphs[future])
         outcomes.append(outcome)
-        progress.say(eta_line(len(outcomes), len(futures), time.perf_counter() - started, outcome))
+        progress.say(eta_line(len(outcomes), len(graphs), time.perf_counter() - started, outcome))
     return outcomes
 
 

@@ -111,6 +111,9 @@ class ForkServer:
         with contextlib.suppress(OSError):
             if self.process.stdin:
                 self.process.stdin.close()
+        # It may still be importing (not yet watching stdin): end it now rather than wait.
+        with contextlib.suppress(OSError):
+            self.process.terminate()
         try:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
@@ -196,7 +199,7 @@ def request_kernel(socket_path: Path, request: KernelRequest) -> int:
     the kernel itself)."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
         conn.settimeout(CONNECT_TIMEOUT_S)
-        _connect(conn, socket_path)
+        connect_to_server(conn, socket_path)
         conn.sendall(request.to_line())
         reply = _read_line(conn)
     try:
@@ -205,7 +208,7 @@ def request_kernel(socket_path: Path, request: KernelRequest) -> int:
         raise OSError(f"the kernel fork server refused the request: {reply[:200]!r}") from err
 
 
-def _connect(conn: socket.socket, socket_path: Path) -> None:
+def connect_to_server(conn: socket.socket, socket_path: Path) -> None:
     """Connect, waiting briefly for a server that has just started to bind its socket (a
     refused connection means the server is gone: no waiting for that)."""
     deadline = time.monotonic() + BIND_TIMEOUT_S

@@ -149,12 +149,25 @@ def test_only_this_interpreters_ipykernel_command_is_forked() -> None:
     assert forkserver.kernel_args([python, "-m", "something_else", "-f", "c.json"]) is None
 
 
+@pytest.mark.slow  # waits for the server's imports
 def test_a_malformed_request_is_refused(server: forkserver.ForkServer) -> None:
     import socket
 
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
         conn.settimeout(120)
-        conn.connect(str(server.socket_path))
+        forkserver.connect_to_server(conn, server.socket_path)
         conn.sendall(b"not json\n")
         reply = conn.recv(4096)
     assert b"error" in reply and b"pid" not in reply
+
+
+def test_a_worker_gets_one_server_for_all_its_builds(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(forkserver.ENV_VAR, raising=False)
+    first = forkserver.serve_this_process(STABLE_ENV)
+    try:
+        assert first is not None and os.environ[forkserver.ENV_VAR] == str(first)
+        assert forkserver.serve_this_process(STABLE_ENV) == first
+        with forkserver.serving_kernels(STABLE_ENV) as in_build:
+            assert in_build == first  # a build on the worker uses the worker's server
+    finally:
+        forkserver._PROCESS_SERVER.pop().stop()
