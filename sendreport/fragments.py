@@ -42,6 +42,14 @@ def format_value(value: float | None, unit: str, *, note: str | None = None) -> 
     return f"{value:,.1f}"
 
 
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def number_words(n: int) -> str:
+    """A small count as a sentence writes it: "no", "one" … "ten"; larger ones as digits."""
+    return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)
+
+
 @dataclass(frozen=True)
 class Markup:
     """A table cell that is already HTML; ``numeric`` right-aligns it."""

@@ -281,6 +281,12 @@ def month_periods(end: date, n: int) -> list[Period]:
     ]
 
 
+def month_after(day: date) -> Period:
+    """The calendar month after ``day``'s month (when a quarter's update is published)."""
+    first = _add_months(date(day.year, day.month, 1), 1)
+    return Period.month(first.year, first.month)
+
+
 def quarter_label(period: Period, sep: str = " ") -> str:
     """A financial-year quarter in a few characters: ``2023-24 Q4``; ``sep="\\n"`` gives a
     two-line axis label so eight quarters fit side by side."""

@@ -59,6 +59,34 @@ DIRECTION_WORDS = {
     "worsening": "worse than",
     "no change": "much the same as",
 }
+# Words that link an improvement plan action to a measure (regular expressions, matched
+# case-insensitively in the action's text), so the link works for any council's plan, not by
+# action number. CAMHS and early help add the council's own service names (council.toml).
+ACTION_WORDS = {
+    "ehcp_20wk_pct_ex": r"EHC plan|backlog|overdue|case officer|assessment",
+    "ehcp_20wk_pct_inc": r"EHC plan|backlog|overdue|case officer|assessment",
+    "ehcp_weeks_to_issue_median": r"EHC plan|backlog|overdue|assessment",
+    "ehcna_decision_6wk_pct": r"assessment|health advice",
+    "ehcp_overdue_open": r"backlog|overdue|case officer",
+    "slt_waiting": r"speech and language",
+    "slt_waiting_over_18wk": r"speech and language",
+    "camhs_waiting": r"CAMHS|mental health",
+    "camhs_waiting_over_18wk": r"CAMHS|mental health",
+    "special_school_places": r"special school|place",
+    "placement_waits_over_1yr": r"school place|waited",
+    "families_first_assessments": r"early help",
+    "cla_3plus_placements_pct": r"looked after|placement stability",
+    "case_officer_average_caseload": r"case officer",
+    "improvement_actions_on_track_pct": r".",
+}
+# An improvement plan action's status as the tables write it.
+STATUS_WORDS = {
+    "not_started": "Not started",
+    "on_track": "On track",
+    "at_risk": "At risk",
+    "off_track": "Off track",
+    "complete": "Complete",
+}
 # Optional datasets that add words around figures rather than a topic of their own: their
 # absence leaves no section out, so it goes unmentioned.
 NOT_A_TOPIC = ("commentary",)
@@ -479,6 +507,59 @@ class ReportContext:
         plans = select_plans_issued(self.frames["ehcp_requests"], period or self.period)
         days = days_between(plans["plan_issued_date"], plans["received_date"])
         return (days / 7.0).astype("float64")
+
+    def action_words(self, metric_id: str) -> str:
+        """The pattern that finds improvement plan actions about ``metric_id``: the usual
+        words, the council's own service name where one applies, else the title's first word."""
+        p = self.profile
+        local = {
+            "camhs_": re.escape(p.camhs_service.split(" (")[0]),
+            "families_first_": re.escape(p.early_help_service),
+        }
+        pattern = ACTION_WORDS.get(metric_id, re.escape(REGISTRY[metric_id].title.split()[0]))
+        for prefix, name in local.items():
+            if metric_id.startswith(prefix) and metric_id in ACTION_WORDS:
+                pattern = f"{pattern}|{name}"
+        return pattern
+
+    def linked_actions(self, metric_id: str, updates: pd.DataFrame) -> pd.DataFrame:
+        """The actions of ``updates`` (latest update of each) that address ``metric_id``, as
+        a table: action, owner, due month, status in words and the service's latest words."""
+        pattern = self.action_words(metric_id)
+        linked = updates.loc[updates["action"].str.contains(pattern, case=False, regex=True)]
+        return pd.DataFrame(
+            {
+                "Action": linked["action"].astype(str),
+                "Owner": linked["owner"].astype(str),
+                "Due": [f"{d:%B %Y}" for d in linked["due_date"]],
+                "Status": [STATUS_WORDS.get(s, s) for s in linked["status"].astype(str)],
+                "Latest update (the service's words)": linked["progress_update"].astype(str),
+            }
+        )
+
+    def actions_due(self, quarters: int = 2, limit: int = 6) -> pd.DataFrame:
+        """Improvement plan actions due after the quarter and within the next ``quarters``
+        quarters, soonest first, at most ``limit``: due date, action and status (empty
+        without a plan)."""
+        plan = self.frames.get("improvement_plan")
+        if plan is None:
+            return pd.DataFrame(columns=["due_date", "action", "status"])
+        until = self.period
+        for _ in range(quarters):
+            until = until.next_quarter()
+        due = plan.loc[plan["due_date"] > pd.Timestamp(self.period.end)]
+        due = due[["due_date", "action", "status"]].drop_duplicates("action")
+        soon = due.loc[due["due_date"] <= pd.Timestamp(until.end)]
+        return soon.sort_values("due_date").head(limit)
+
+    def rag_rule_text(self) -> str:
+        """The scorecard's RAG rule (Markdown) from its definition, with this council's
+        amber band."""
+        from sendreport.metrics import scorecard
+
+        rule = (scorecard.__doc__ or "").split("**RAG rule**", 1)[1]
+        band = f"within {self.profile.amber_band_pct:g}% of the target"
+        return "**RAG rule**" + rule.replace("within 10% of the target", band)
 
     # ---- officer commentary ------------------------------------------------------------
     def _commentary(self, subject: str):  # type: ignore[no-untyped-def]

@@ -204,3 +204,56 @@ def test_benchmarks_by_year_key_rows_by_year_and_level(frames) -> None:
     assert str(found[("2023", "la")]["area_code"]) in {"919", "E10000015"}
     rep.la = "999"  # outside the reference tables: no comparators, no error
     assert rep.benchmarks_by_year("ehcp_20wk_pct_ex") == {}
+
+
+def test_month_after_and_number_words() -> None:
+    from sendreport.fragments import number_words
+    from sendreport.periods import month_after
+
+    assert month_after(date(2024, 6, 30)) == Period.month(2024, 7)
+    assert month_after(date(2024, 12, 31)) == Period.month(2025, 1)
+    assert [number_words(n) for n in (0, 1, 10, 11)] == ["no", "one", "ten", "11"]
+
+
+def test_actions_due_are_the_next_two_quarters_soonest_first(frames) -> None:
+    due = context(frames).actions_due(quarters=2, limit=6)
+    assert list(due.columns) == ["due_date", "action", "status"] and len(due) <= 6
+    assert due["due_date"].is_monotonic_increasing
+    assert (due["due_date"] > pd.Timestamp(Q.end)).all()
+    assert (due["due_date"] <= pd.Timestamp(date(2024, 9, 30))).all()
+    assert context({}).actions_due().empty  # no improvement plan
+
+
+def test_linked_actions_find_actions_by_words_and_the_councils_service_names(frames) -> None:
+    rep = context(
+        frames, camhs_service="Healthy Minds (CAMHS)", early_help_service="Families First"
+    )
+    assert rep.action_words("camhs_waiting") == r"CAMHS|mental health|Healthy\ Minds"
+    assert rep.action_words("families_first_assessments") == r"early help|Families\ First"
+    assert rep.action_words("ehcna_requests_received") == "Requests"  # the title's first word
+    updates = pd.DataFrame(
+        {
+            "action": ["Clear the backlog of overdue assessments", "Open a new special school"],
+            "owner": ["Head of SEND", "Head of place planning"],
+            "due_date": pd.to_datetime(["2024-06-30", "2025-09-01"]),
+            "status": ["on_track", "at_risk"],
+            "progress_update": ["Two officers appointed.", "Site agreed."],
+        }
+    )
+    table = rep.linked_actions("ehcp_overdue_open", updates)
+    assert table.to_dict("records") == [
+        {
+            "Action": "Clear the backlog of overdue assessments",
+            "Owner": "Head of SEND",
+            "Due": "June 2024",
+            "Status": "On track",
+            "Latest update (the service's words)": "Two officers appointed.",
+        }
+    ]
+    assert rep.linked_actions("cla_3plus_placements_pct", updates).empty
+
+
+def test_rag_rule_states_the_councils_amber_band() -> None:
+    text = context({}, amber_band_pct=5).rag_rule_text()
+    assert text.startswith("**RAG rule**") and "within 5% of the target" in text
+    assert "within 10% of the target" in context({}).rag_rule_text()
