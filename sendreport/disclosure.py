@@ -86,6 +86,20 @@ def suppress_group(values: Sequence[object], threshold: int) -> list[bool]:
     return hide
 
 
+def suppress_within(
+    values: Sequence[object], in_group: Sequence[bool], threshold: int
+) -> list[bool]:
+    """Which of ``values`` to hide when those ``in_group`` are parts of a total shown nearby
+    (the overdue bands of a backlog): the primary rule for every value, the secondary rule
+    (:func:`suppress_group`) among the group's."""
+    hide = [is_small(v, threshold) for v in values]
+    members = [i for i, member in enumerate(in_group) if member]
+    group = suppress_group([values[i] for i in members], threshold)
+    for i, hidden in zip(members, group, strict=True):
+        hide[i] = hidden
+    return hide
+
+
 def suppress_series(values: pd.Series, threshold: int, *, total_shown: bool = False) -> pd.Series:
     """A chart's counts with suppressed values as missing (drawn as gaps, left out of alt text).
 

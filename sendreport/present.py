@@ -561,6 +561,33 @@ class ReportContext:
         band = f"within {self.profile.amber_band_pct:g}% of the target"
         return "**RAG rule**" + rule.replace("within 10% of the target", band)
 
+    def waiting_series(self, months: Sequence[Period]) -> dict[str, pd.Series]:
+        """Children waiting for each health service at the month ends of ``months``, one
+        series per service named in this council's words, small counts suppressed: the data
+        of the waiting-list chart. Empty without the service_waits dataset."""
+        from sendreport.metrics.local import SERVICE_LABELS
+
+        waits = self.frames.get("service_waits")
+        if waits is None:
+            return {}
+        month_ends = {p.end for p in months}
+        shown = waits.loc[waits["month_end"].dt.date.isin(month_ends)]
+        table = shown.pivot_table(
+            index="month_end", columns="service", values="waiting", aggfunc="sum"
+        ).sort_index()
+        names = {
+            **SERVICE_LABELS,
+            "camhs": self.profile.camhs_service,
+            "speech_and_language": self.profile.speech_service,
+        }
+        labels = [f"{d:%b %Y}" for d in table.index]
+        return {
+            self.upper_first(names.get(s, s)): disclosure.suppress_series(
+                pd.Series(table[s].to_numpy(dtype=float), index=labels), self.threshold
+            )
+            for s in table.columns
+        }
+
     # ---- officer commentary ------------------------------------------------------------
     def _commentary(self, subject: str):  # type: ignore[no-untyped-def]
         return find_commentary(self.frames.get("commentary"), self.period.label, subject)

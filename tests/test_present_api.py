@@ -257,3 +257,25 @@ def test_rag_rule_states_the_councils_amber_band() -> None:
     text = context({}, amber_band_pct=5).rag_rule_text()
     assert text.startswith("**RAG rule**") and "within 5% of the target" in text
     assert "within 10% of the target" in context({}).rag_rule_text()
+
+
+def test_suppress_within_applies_the_secondary_rule_inside_the_group_only() -> None:
+    from sendreport.disclosure import suppress_within
+
+    values = [40, 3, 2, 30, 12]  # the last three are parts of a backlog stated nearby
+    in_group = [False, False, True, True, True]
+    assert suppress_within(values, in_group, 5) == [False, True, True, False, True]
+    assert suppress_within(values, [False] * 5, 5) == [False, True, True, False, False]
+
+
+def test_waiting_series_name_services_in_the_councils_words_and_hide_small_counts(
+    frames,
+) -> None:
+    months = month_periods(Q.end, 24)
+    rep = context(frames, camhs_service="healthy minds", small_number_threshold=10)
+    series = rep.waiting_series(months)
+    assert "Healthy minds" in series
+    shown = next(iter(series.values()))
+    assert list(shown.index)[-1] == "Mar 2024" and len(shown) == 24
+    assert all(pd.isna(v) or v >= 10 for s in series.values() for v in s)
+    assert context({}).waiting_series(months) == {}
