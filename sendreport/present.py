@@ -37,6 +37,7 @@ from sendreport.fragments import (
     AUDIT_ONLY,
     Markup,
     data_as_at,
+    day_words,
     format_value,
     methodology_brief_html,
     methodology_html,
@@ -138,6 +139,19 @@ class ReportContext:
     def words(self, text: str) -> str:
         """Profile words (a board's or service's name) as literal Markdown text."""
         return escape_words(text)
+
+    @property
+    def data_as_at_words(self) -> str:
+        """The day the data is as at, as every page writes it (the page header too)."""
+        return day_words(self.data_as_at)
+
+    def period_note(self) -> str:
+        """The sentence that opens a methodology: the period figures are for and the data's
+        date."""
+        return (
+            f"Figures are for {self.period.describe()} unless another period is named next to "
+            f"them. Data as at {self.data_as_at_words}."
+        )
 
     @property
     def threshold(self) -> int:

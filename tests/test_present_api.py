@@ -279,3 +279,13 @@ def test_waiting_series_name_services_in_the_councils_words_and_hide_small_count
     assert list(shown.index)[-1] == "Mar 2024" and len(shown) == 24
     assert all(pd.isna(v) or v >= 10 for s in series.values() for v in s)
     assert context({}).waiting_series(months) == {}
+
+
+def test_period_note_states_the_period_and_the_data_as_at_day() -> None:
+    rep = context({})
+    rep.data_as_at = date(2024, 4, 5)
+    assert rep.data_as_at_words == "5 April 2024"
+    assert rep.period_note() == (
+        "Figures are for January–March 2024 (financial-year quarter) unless another period is "
+        "named next to them. Data as at 5 April 2024."
+    )
