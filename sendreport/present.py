@@ -602,6 +602,23 @@ class ReportContext:
             for s in table.columns
         }
 
+    def overdue_bands_by_month(self, months: Sequence[Period]) -> pd.DataFrame:
+        """Requests open past 20 weeks at each month end of ``months`` (rows, "Mar 2024"), by
+        time since the request (columns, the overdue bands in order), each row's parts
+        suppressed as parts of its total: the data of the backlog's stacked bar chart."""
+        from sendreport.metrics import ehcp_overdue_age_profile
+
+        requests = self.frames["ehcp_requests"]
+        profile = ehcp_overdue_age_profile(requests, self.period)
+        overdue = list(profile.loc[profile["overdue"].astype(bool).to_numpy(), "band"])
+        counts = {
+            f"{p.start:%b %Y}": ehcp_overdue_age_profile(requests, p)
+            .set_index("band")["requests"]
+            .astype(float)
+            for p in months
+        }
+        return disclosure.suppress_rows(pd.DataFrame(counts).T[overdue], self.threshold)
+
     # ---- officer commentary ------------------------------------------------------------
     def _commentary(self, subject: str):  # type: ignore[no-untyped-def]
         return find_commentary(self.frames.get("commentary"), self.period.label, subject)

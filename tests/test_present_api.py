@@ -289,3 +289,15 @@ def test_period_note_states_the_period_and_the_data_as_at_day() -> None:
         "Figures are for January–March 2024 (financial-year quarter) unless another period is "
         "named next to them. Data as at 5 April 2024."
     )
+
+
+def test_overdue_bands_by_month_are_the_overdue_bands_of_each_month_end(frames) -> None:
+    from sendreport.metrics import ehcp_overdue_age_profile
+
+    months = month_periods(Q.end, 3)
+    stack = context(frames, small_number_threshold=1).overdue_bands_by_month(months)
+    assert list(stack.index) == ["Jan 2024", "Feb 2024", "Mar 2024"]
+    profile = ehcp_overdue_age_profile(frames["ehcp_requests"], months[-1])
+    overdue = profile.loc[profile["overdue"].astype(bool)]
+    assert list(stack.columns) == list(overdue["band"])
+    assert list(stack.loc["Mar 2024"]) == [float(v) for v in overdue["requests"]]
