@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -44,12 +45,17 @@ def build_cmd(las: str, data: Path, out: Path, jobs: int, reports: str | None) -
     return cmd + (["--report", reports] if reports else [])
 
 
-def measure_single(codes: list[str], data: Path, out: Path, reports: str | None) -> list[float]:
-    times = []
+def measure_single(
+    codes: list[str], data: Path, out: Path, reports: str | None
+) -> dict[str, tuple[float, float]]:
+    """Each LA built on its own: ``{la: (wall seconds, CPU seconds)}``."""
+    times = {}
     for la in codes:
         result = run(build_cmd(la, data / la, out, 2, reports))
-        times.append(result.seconds)
-        print(f"  single {la}: {result.seconds:.1f}s", file=sys.stderr)
+        times[la] = (result.seconds, result.cpu_seconds)
+        print(
+            f"  single {la}: {result.seconds:.1f}s, {result.cpu_seconds:.1f} CPU-s", file=sys.stderr
+        )
     return times
 
 
@@ -59,9 +65,13 @@ def measure_region(
     result = run(build_cmd(",".join(codes), data, out, jobs, reports))
     summary = json.loads((out / "run.json").read_text())
     workers = [row.get("peak_rss_mb") or 0.0 for row in summary["las"]]
-    print(f"  region, {jobs} worker(s): {result.seconds:.1f}s", file=sys.stderr)
+    print(
+        f"  region, {jobs} worker(s): {result.seconds:.1f}s, {result.cpu_seconds:.1f} CPU-s",
+        file=sys.stderr,
+    )
     return {
         "seconds": result.seconds,
+        "cpu_seconds": result.cpu_seconds,
         "worker_peak_mb": max(workers),
         "failed": summary["failed"],
     }
@@ -74,34 +84,66 @@ def project(per_la_1: float, efficiency: float, workers: int) -> float:
 
 
 def report(
-    codes: list[str], singles: dict[str, float], r1: dict, r2: dict, reports: str | None
+    codes: list[str],
+    singles: dict[str, tuple[float, float]],
+    r1: dict,
+    r2: dict,
+    reports: str | None,
+    load_at_start: tuple[float, float, float],
 ) -> str:
     n = len(codes)
-    per_single = sum(singles.values()) / len(singles)
-    single = per_single * n
+    per_single = sum(w for w, _ in singles.values()) / len(singles)
+    cpu_single = sum(c for _, c in singles.values()) / len(singles)
     per_1, per_2 = r1["seconds"] / n, r2["seconds"] / n
     measured = r1["seconds"] / r2["seconds"] - 1
     # A second worker slower than one means the machine's load changed mid-run: project
     # with the backfill's measured 1 → 2 jobs efficiency instead (BENCHMARKS.md, 0.72).
     efficiency = measured if 0 < measured <= 1 else FALLBACK_EFFICIENCY
     info = machine()
+
+    def row(name: str, wall: float, per_la: float, cpu_la: float, peak: str) -> str:
+        return (
+            f"| {name} | {wall:.0f} s | {per_la:.1f} s | {per_la / per_single:.2f}× | "
+            f"{cpu_la:.1f} s | {cpu_la / cpu_single:.2f}× | {peak} |"
+        )
+
+    measured_singles = ", ".join(
+        f"{la} {w:.0f} s / {c:.0f} CPU-s" for la, (w, c) in singles.items()
+    )
     lines = [
         f"## Regional and national builds ({n} LAs × 1 quarter, {PERIOD})",
         "",
         f"Measured side by side in one run on {info.get('cores', '?')} cores (load average "
-        f"{info['load_start'][0]:.1f} at the start); the machine was shared with other sessions, so absolute seconds are noisy and the ratios are "
-        f"what counts. Reports: {reports or 'all'}; editions reader and audit; HTML and PDF. LAs: "
-        f"{', '.join(codes)}.",
+        f"{load_at_start[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end); the "
+        "machine was shared with other sessions, so wall times are noisy. CPU time (user + "
+        "system of the whole process tree: CLI, Dask workers, kernels, fork servers) is the "
+        "cost that load barely moves. Reports: "
+        f"{reports or 'all'}; editions reader and audit; HTML and PDF. LAs: {', '.join(codes)}.",
         "",
-        "| How | Wall time | Per LA | Per LA vs single builds | Peak memory per worker |",
-        "|---|---:|---:|---:|---:|",
-        f"| Single-LA builds (`--jobs 2` each; {len(singles)} of the {n} LAs measured: "
-        f"{', '.join(f'{la} {t:.0f} s' for la, t in singles.items())}) | "
-        f"{single:.0f} s for {n} (projected) | {per_single:.1f} s | 1.00× | n/a |",
-        f"| Region on Dask, 1 worker | {r1['seconds']:.0f} s | {per_1:.1f} s | "
-        f"{per_1 / per_single:.2f}× | {r1['worker_peak_mb']:.0f} MB |",
-        f"| Region on Dask, 2 workers | {r2['seconds']:.0f} s | {per_2:.1f} s | "
-        f"{per_2 / per_single:.2f}× | {r2['worker_peak_mb']:.0f} MB |",
+        "| How | Wall time | Per LA (wall) | vs single | CPU per LA | vs single | "
+        "Peak memory per worker |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        row(
+            f"Single-LA builds (`--jobs 2` each; {len(singles)} of the {n} LAs: {measured_singles})",
+            per_single * n,
+            per_single,
+            cpu_single,
+            "n/a",
+        ),
+        row(
+            "Region on Dask, 1 worker",
+            r1["seconds"],
+            per_1,
+            r1["cpu_seconds"] / n,
+            f"{r1['worker_peak_mb']:.0f} MB",
+        ),
+        row(
+            "Region on Dask, 2 workers",
+            r2["seconds"],
+            per_2,
+            r2["cpu_seconds"] / n,
+            f"{r2['worker_peak_mb']:.0f} MB",
+        ),
         "",
         f"1 → 2 workers: {r1['seconds'] / r2['seconds']:.2f}× faster (parallel efficiency "
         f"{measured:.0%} of the second worker, on 2 shared cores); the projection uses "
@@ -130,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     from sendreport.many import select_las
 
     codes = list(select_las(args.la).codes)
+    load_at_start = os.getloadavg()
     sample = codes[:: max(1, len(codes) // args.singles)][: args.singles]
     with tempfile.TemporaryDirectory(prefix="sendreport-regional-") as tmp:
         root = Path(tmp)
@@ -139,12 +182,11 @@ def main(argv: list[str] | None = None) -> int:
         # Singles bracket the region runs (half before, half after) so a change in the
         # machine's load during the run falls on both sides of the comparison.
         half = len(sample) // 2
-        before = measure_single(sample[:half], data, root / "single", args.report)
+        singles = measure_single(sample[:half], data, root / "single", args.report)
         r2 = measure_region(codes, data, root / "region2", 2, args.report)
         r1 = measure_region(codes, data, root / "region1", 1, args.report)
-        after = measure_single(sample[half:], data, root / "single", args.report)
-    singles = dict(zip(sample, before + after, strict=True))
-    text = report(codes, singles, r1, r2, args.report)
+        singles |= measure_single(sample[half:], data, root / "single", args.report)
+    text = report(codes, singles, r1, r2, args.report, load_at_start)
     print(text)
     if args.output:
         args.output.write_text(text, encoding="utf-8")

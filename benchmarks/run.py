@@ -80,6 +80,7 @@ class Run:
     tree_rss_mb: float  # largest sampled sum of PSS over the live process tree
     stdout: str = ""
     stderr_tail: str = ""
+    cpu_seconds: float = 0.0  # user + system time of the child and its waited descendants
 
     def json(self) -> dict[str, Any]:
         for line in reversed(self.stdout.strip().splitlines()):
@@ -135,8 +136,9 @@ def run(
         err.seek(0)
         stdout = out.read().decode("utf-8", "replace")
         stderr_tail = err.read().decode("utf-8", "replace")[-3000:]
+    cpu = usage.ru_utime + usage.ru_stime
     result = Run(
-        cmd, seconds, proc.returncode, usage.ru_maxrss / 1024, peak[0], stdout, stderr_tail
+        cmd, seconds, proc.returncode, usage.ru_maxrss / 1024, peak[0], stdout, stderr_tail, cpu
     )
     if check and proc.returncode != 0:
         raise RuntimeError(
