@@ -3,13 +3,15 @@
 Loads every ``<dataset>.csv`` of a data folder with pandas, builds one Great Expectations
 suite per ``expectations/<dataset>.json`` and validates each frame in an ephemeral context,
 the way the GX 1.x documentation shows (batch definition → batch → ``batch.validate``).
-It is deliberately independent of the ``sendreport`` package. What it borrows from the
-suite files, so that it validates the same data against the same rules:
+It is independent of the ``sendreport`` package except for the suites' helper columns and
+the metric ids (below). What it borrows, so that it validates the same data against the
+same rules:
 
 - column types: ``expect_column_values_to_be_of_type`` says which columns are text and
   which are dates, so the CSVs are read with those dtypes (``la_code`` stays ``"919"``);
-- helper columns: ``meta.helper_columns`` (``is_month_end``, ``multiply``) are derived;
-- runtime parameters: ``{"$PARAMETER": "data_end"}`` and ``{"$PARAMETER": "la_codes"}``.
+- helper columns: ``meta.helper_columns`` (month ends, quarter edges, metric polarity, …)
+  are derived with sendreport's own function;
+- runtime parameters: ``data_end``, ``plan_end``, ``la_codes`` and ``metric_ids``.
 
 Usage: ``python validate_ge.py --data DIR [--expectations DIR] [--la 919]``; exit 0 when
 every expectation passes, 1 otherwise. Great Expectations is imported inside ``main`` so
@@ -67,15 +69,12 @@ def read_csv(path: Path, suite: dict[str, Any]) -> Any:
 
 
 def add_helpers(frame: Any, suite: dict[str, Any]) -> Any:
-    helpers = suite.get("meta", {}).get("helper_columns", {})
-    extra = {}
-    for name, spec in helpers.items():
-        source = frame[spec["column"]]
-        if spec["function"] == "is_month_end":
-            extra[name] = source.dt.is_month_end.astype("boolean").mask(source.isna())
-        elif spec["function"] == "multiply":
-            extra[name] = source * spec["by"]
-    return frame.assign(**extra) if extra else frame
+    """The derived columns the suite's ``meta.helper_columns`` names. Several (quarter
+    edges, metric polarity) need sendreport's definitions, so this one step borrows the
+    package's function rather than restate it: the same work either way."""
+    from sendreport.validate import add_helper_columns
+
+    return add_helper_columns(frame, suite.get("meta", {}).get("helper_columns", {}))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,7 +98,14 @@ def main(argv: list[str] | None = None) -> int:
     imported = time.perf_counter()
     context = gx.get_context(mode="ephemeral")
     source = context.data_sources.add_pandas("naive")
-    parameters = {"data_end": pd.Timestamp(data_end), "la_codes": [la]}
+    from sendreport.validate import metric_ids
+
+    parameters = {
+        "data_end": pd.Timestamp(data_end),
+        "plan_end": pd.Timestamp(data_end) + pd.DateOffset(years=1),
+        "la_codes": [la],
+        "metric_ids": metric_ids(),
+    }
     failed = 0
     total = 0
     for name, suite_json in suites.items():
