@@ -43,6 +43,7 @@ def test_parameters_are_read_and_checked(tmp_path: Path) -> None:
         check_parameters(path, {"la": 919})
 
 
+@pytest.mark.slow  # runs a kernel
 def test_failing_cell_is_named_in_the_source_notebook(tmp_path: Path) -> None:
     path = write_notebook(tmp_path / "nb", "broken", "x = 1", "raise ValueError('no plans')")
     out = tmp_path / "broken.ipynb"
@@ -54,6 +55,7 @@ def test_failing_cell_is_named_in_the_source_notebook(tmp_path: Path) -> None:
     assert err.kept_at == str(out) and out.is_file()
 
 
+@pytest.mark.slow  # runs a kernel
 @pytest.mark.parametrize(
     "stop", ["import sys\nsys.exit()", "import sys\nsys.exit(0)", "raise SystemExit(3)"]
 )
@@ -97,6 +99,7 @@ def tiny_task(tmp_path: Path, *bodies: str) -> ReportTask:
     )
 
 
+@pytest.mark.slow  # runs a kernel
 def test_report_task_renders_and_collects_figures(tmp_path: Path) -> None:
     record = json.dumps(FIGURE)
     show = f"from IPython.display import display\ndisplay({{{FIGURE_MIME!r}: {record}}}, raw=True)"
@@ -113,6 +116,7 @@ def test_report_task_renders_and_collects_figures(tmp_path: Path) -> None:
     assert not (task.staging / "tiny.pdf").exists(), "only the formats asked for"
 
 
+@pytest.mark.slow  # runs a kernel
 def test_report_task_failure_comes_back_as_data(tmp_path: Path) -> None:
     outcome = run_report(tiny_task(tmp_path, "1 / 0"))
     assert not outcome.ok

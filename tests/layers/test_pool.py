@@ -19,6 +19,7 @@ from tests.layers.test_notebook import tiny_task
 REPO = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow  # runs kernels
 def test_pooled_failure_names_the_notebook_and_cell(tmp_path: Path) -> None:
     broken = tiny_task(tmp_path / "a", "x = 1", "raise KeyError('ehcp_requests')")
     fine = tiny_task(tmp_path / "b", "y = 2")
