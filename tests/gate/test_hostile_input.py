@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from sendreport.cli import main
+from sendreport.contract import REQUIRED_DATASETS
 from sendreport.exceptions import EXIT_INVALID, InputFileError, ValidationFailed
 from sendreport.load import load_inputs
 from sendreport.safepaths import system_folder, write_error_log
@@ -100,6 +101,11 @@ def test_control_characters_in_data_are_never_printed_raw(
 ) -> None:
     evil = "on_track\x1b[2J\x1b]0;pwned\x07\u202e"
     edit_rows("improvement_plan", lambda rows: rows[0].update(status=evil))
+    # The required datasets and the one with the bad row (Great Expectations costs ~0.2
+    # CPU-s a dataset): the message is the subject, not the other datasets.
+    for path in data_dir.iterdir():
+        if path.stem not in (*REQUIRED_DATASETS, "improvement_plan"):
+            path.unlink()
     code = main(["validate", "--data", str(data_dir), "--la", LA])
     err = capsys.readouterr().err
     assert code == EXIT_INVALID
