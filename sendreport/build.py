@@ -178,8 +178,9 @@ def period_parameters(
         "editions": list(options.editions),
         "formats": list(options.formats),
         "reports": sorted(reports),
-        # Only when set, so the keys of builds without kept inputs stay as they were.
+        # Only when set, so the keys of builds without these options stay as they were.
         **({"keep_inputs": True} if options.keep_inputs else {}),
+        **({"data_end": options.data_end.isoformat()} if options.data_end else {}),
     }
 
 
@@ -401,7 +402,7 @@ def report_tasks(
         ReportTask(
             report=report,
             notebook=path,
-            parameters=parameters,
+            parameters=parameters | data_end_parameter(path, prepared.data_end),
             title=notebook_title(path),
             **common,
         )
@@ -450,6 +451,15 @@ def finish_runs(
         PeriodRun(p, stagings[p.label], [o for o in outcomes if o.period == p.label], seconds)
         for p in the_plan.todo
     ]
+
+
+def data_end_parameter(notebook: Path, data_end: date) -> dict[str, str]:
+    """``{"data_end": ISO date}`` for a notebook that declares the parameter (the shipped
+    ones do), so its words say the same "data as at" day as the page header; nothing for an
+    older notebook without it."""
+    from sendreport.parameters import read_parameters
+
+    return {"data_end": data_end.isoformat()} if "data_end" in read_parameters(notebook) else {}
 
 
 def run_reports(
@@ -582,7 +592,11 @@ def prepare_notebook_inputs(options: BuildOptions, progress: Progress) -> dict[s
     notebooks, code, inputs = plan_build(options)
     the_plan = BuildPlan(options, notebooks, code, inputs, {}, tuple(options.periods), ())
     prepared = prepare_inputs(the_plan, progress)
-    return {"data_dir": str(prepared.snapshot), "benchmarks_path": str(prepared.benchmarks)}
+    return {
+        "data_dir": str(prepared.snapshot),
+        "benchmarks_path": str(prepared.benchmarks),
+        **data_end_parameter(next(iter(notebooks.values())), prepared.data_end),
+    }
 
 
 # Month-end series a report charts back from its quarter: a quarter before any of them began

@@ -832,9 +832,12 @@ def open_report(
     la: str,
     data_dir: str | Path = "",
     benchmarks_path: str | Path = "",
+    data_end: str = "",
 ) -> ReportContext:
     """Load what a report needs. Empty ``data_dir`` means demo data generated in memory, so
-    a reviewer can open a notebook in Jupyter and run all cells with the defaults."""
+    a reviewer can open a notebook in Jupyter and run all cells with the defaults.
+    ``data_end`` (ISO date) is the day the build says the data is as at, so the notebook's
+    words and the page header agree; empty, the caseload's last month end."""
     from sendreport import reference
 
     quarter = Period.parse(period)
@@ -866,7 +869,7 @@ def open_report(
         la_name=profile.named_for(la).short_name,
         frames=frames,
         benchmarks=benchmarks,
-        data_as_at=data_as_at(frames),
+        data_as_at=data_as_at(frames, date.fromisoformat(data_end) if data_end else None),
         profile=profile.named_for(la),
         absent=absent,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -155,6 +156,7 @@ def recorded_options(manifest: dict[str, Any], out_dir: Path, data_dir: Path) ->
         force=True,
         reports=tuple(params["reports"]),
         notebooks_dir=Path(params["notebooks_dir"]) if params.get("notebooks_dir") else None,
+        data_end=date.fromisoformat(params["data_end"]) if params.get("data_end") else None,
     )
 
 
