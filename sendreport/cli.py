@@ -23,6 +23,7 @@ from sendreport.exceptions import (
     ParameterError,
     SendReportError,
 )
+from sendreport.imports import skip_unused_imports
 from sendreport.safepaths import check_out_dir, write_error_log
 from sendreport.sanitise import printable
 
@@ -628,6 +629,7 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    skip_unused_imports()  # before anything imports jsonschema (nbformat, papermill, GX)
     parser = make_parser()
     try:
         args = parser.parse_args(argv)

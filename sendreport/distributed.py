@@ -92,6 +92,9 @@ def peak_rss_mb() -> float:
 def warm_worker() -> str:
     """Import once per worker what every LA's build needs, before the first LA arrives:
     papermill, WeasyPrint, Great Expectations, the loaders, the compiled report templates."""
+    from sendreport.imports import skip_unused_imports
+
+    skip_unused_imports()  # before GX and papermill import jsonschema
     import great_expectations  # noqa: F401
     import papermill  # noqa: F401
     import weasyprint  # noqa: F401

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-# jsonschema (under nbformat and Great Expectations) imports rfc3987_syntax when it is
-# installed, and that compiles a grammar at import: about 2.4 CPU-seconds in every test
-# process. It serves only jsonschema's "iri" format checks, which nothing here asks for
-# (no FormatChecker in nbformat, papermill, nbclient or GX), so tests go without it.
-sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+from sendreport.imports import skip_unused_imports
+
+# Test processes skip what sendreport's own processes skip (sendreport.imports: seconds of
+# jsonschema start-up nothing here uses).
+skip_unused_imports()
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # The official DfE, MoJ and NHS files sit beside the repository and are read in place.
