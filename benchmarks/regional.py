@@ -6,13 +6,14 @@
 Side by side in one run, on the same demo data (``demo-data --la REGION --dfe``) and the
 same quarter:
 
-1. **single**: ``--singles`` of the LAs built on their own, one after another, as a user
-   would script it (``sendreport build --la N --jobs 2 --force``: a new process, imports,
+1. **single**: every LA (or ``--singles N`` of them) built on its own, one after another,
+   as a user would script it (``sendreport build --la N --jobs 2 --force``: a new process, imports,
    validation and a worker pool per LA), half before the region runs and half after;
 2. **region, 1 worker** and **region, 2 workers**: ``sendreport build --la LIST --jobs W
    --force`` on a local Dask cluster of warm workers.
 
-Per-LA cost is wall time / LAs. Peak memory per worker comes from ``run.json`` (the
+Per-LA cost is wall time / LAs, and CPU time (user + system of the whole process tree) /
+LAs, which a shared machine's load barely moves. Peak memory per worker comes from ``run.json`` (the
 worker process; kernels are separate processes). The time for all 153 LAs × 1 quarter is
 extrapolated for N workers from the measured per-LA cost on one worker and the measured
 1 → 2 worker speed-up (the parallel efficiency), assuming one core per worker.
@@ -164,7 +165,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--la", default="E12000006", help="region code or LA list")
     parser.add_argument("--report", default=None, help="only these reports (smoke runs)")
-    parser.add_argument("--singles", type=int, default=4, help="LAs also built one by one")
+    parser.add_argument(
+        "--singles", type=int, default=0, help="LAs also built one by one (0: every LA)"
+    )
     parser.add_argument("--dfe", type=Path, default=DEFAULT_DFE)
     parser.add_argument("--output", type=Path, default=None, help="write the section here")
     args = parser.parse_args(argv)
@@ -173,7 +176,10 @@ def main(argv: list[str] | None = None) -> int:
 
     codes = list(select_las(args.la).codes)
     load_at_start = os.getloadavg()
-    sample = codes[:: max(1, len(codes) // args.singles)][: args.singles]
+    # Every LA by default: LAs differ several-fold in size, so a sample of small ones would
+    # flatter the single builds against a region holding the large ones.
+    count = args.singles or len(codes)
+    sample = codes[:: max(1, len(codes) // count)][:count]
     with tempfile.TemporaryDirectory(prefix="sendreport-regional-") as tmp:
         root = Path(tmp)
         data = root / "data"

@@ -337,6 +337,7 @@ def become_kernel(request: KernelRequest, inherited: list[socket.socket]) -> Non
         for sock in inherited:
             sock.close()
         os.setsid()  # its own process group, as jupyter_client's launcher gives a kernel
+        _name_process("ipykernel")  # what ps and top show for it (not the server's name)
         die_with_parent(server_pid)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -351,6 +352,12 @@ def become_kernel(request: KernelRequest, inherited: list[socket.socket]) -> Non
         code = _run_kernel()
     finally:
         os._exit(code)
+
+
+def _name_process(name: str) -> None:
+    """Set this process's name (Linux ``comm``, 15 bytes); nothing elsewhere."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/comm").write_text(name[:15])
 
 
 def _redirect_stdio() -> None:

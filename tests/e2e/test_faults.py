@@ -191,12 +191,21 @@ def _descendants(pid: int) -> list[int]:
     return found + [d for c in found for d in _descendants(c)]
 
 
+def _is_kernel(pid: int) -> bool:
+    """A kernel launched afresh (its command line) or forked by the fork server (its name)."""
+    try:
+        name = Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return False
+    return b"ipykernel" in _cmdline(pid) or name == "ipykernel"
+
+
 def _wait_for_kernels(pid: int, count: int, timeout: float = 240) -> list[int]:
     """Every process under ``pid`` once ``count`` kernels are running."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         procs = _descendants(pid)
-        kernels = [p for p in procs if b"ipykernel" in _cmdline(p)]
+        kernels = [p for p in procs if _is_kernel(p)]
         if len(kernels) >= count:
             time.sleep(2)  # inside the sleeping cell
             return _descendants(pid)

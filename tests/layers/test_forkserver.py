@@ -33,6 +33,7 @@ print(json.dumps({
     "marker": os.environ.get("SENDREPORT_TEST_MARKER"),
     "hashseed": os.environ.get("PYTHONHASHSEED"),
     "own_group": os.getpgid(0) == os.getpid(),
+    "name": open("/proc/self/comm").read().strip(),
 }))
 """
 
@@ -75,6 +76,7 @@ def test_forked_kernel_is_the_servers_child_and_starts_warm(
     assert seen["marker"] == "from-the-build"  # the environment the build passes
     assert seen["hashseed"] == STABLE_ENV["PYTHONHASHSEED"]
     assert seen["own_group"]  # a process group of its own, like a launched kernel
+    assert seen["name"] == "ipykernel"  # as ps and top list it
 
 
 @pytest.mark.slow  # runs a kernel

@@ -49,9 +49,8 @@ def figures_of(
     for cell in notebook.cells:
         if cell.cell_type != "code":
             continue
-        if "parameters" in cell.metadata.get("tags", []):
-            namespace.update(period=period, la=la, data_dir=str(data_dir), benchmarks_path="")
-            continue
         exec(compile(cell.source, f"<{report}:{cell.get('id')}>", "exec"), namespace)
+        if "parameters" in cell.metadata.get("tags", []):  # the defaults, then the build's
+            namespace.update(period=period, la=la, data_dir=str(data_dir), benchmarks_path="")
     plt.close("all")
     return records
