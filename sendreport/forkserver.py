@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import importlib
 import json
 import os
@@ -93,7 +94,7 @@ class ForkServer:
         thread), which suits a build but not a worker warmed up from a passing thread."""
         from sendreport.pool import die_with_parent
 
-        preexec = _dies_with(os.getpid(), die_with_parent) if tie_to_thread else None
+        preexec = functools.partial(die_with_parent, os.getpid()) if tie_to_thread else None
         folder = Path(tempfile.mkdtemp(prefix="sendreport-forkserver-"))
         socket_path = folder / "s"
         process = subprocess.Popen(
@@ -120,13 +121,6 @@ class ForkServer:
             self.process.kill()
             self.process.wait()
         shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def _dies_with(parent_pid: int, die_with_parent: Any) -> Any:
-    def preexec() -> None:
-        die_with_parent(parent_pid)
-
-    return preexec
 
 
 def current_socket() -> Path | None:
@@ -261,7 +255,7 @@ class ForkedKernel:
             if deadline is not None and time.monotonic() > deadline:
                 raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout or 0)
             time.sleep(0.05)
-        return self.returncode or -1
+        return -1 if self.returncode is None else self.returncode
 
     def send_signal(self, signum: int) -> None:
         if self.poll() is None:

@@ -13,6 +13,18 @@ from sendreport.render import label_tables, render_page, write_pdf
 from tests.a11y.pdfua import pdfua_problems, tagged_text
 
 
+def reader_page(body: str) -> str:
+    """``body`` in the reader edition's page shell, for a made-up report."""
+    return render_page(
+        body,
+        edition="reader",
+        title="SEND report",
+        la_name="Herefordshire",
+        period_text="January to March 2024",
+        data_as_at="31 March 2024",
+    )
+
+
 def test_tables_sit_in_focusable_regions_named_by_unique_captions() -> None:
     table = render_table(pd.DataFrame({"Measure": ["Plans"], "Value": [3]}), "Derivation")
     body = label_tables(table + "<p>text</p>" + table)
@@ -28,14 +40,7 @@ def page() -> str:
     )
     body = "<h1>Report</h1>" + render_chart(fig, alt=alt, caption="Plans by quarter")
     body += render_table(pd.DataFrame({"Measure": ["Plans"], "Value": [3]}), "Scorecard")
-    return render_page(
-        body,
-        edition="reader",
-        title="SEND report",
-        la_name="Herefordshire",
-        period_text="January to March 2024",
-        data_as_at="31 March 2024",
-    )
+    return reader_page(body)
 
 
 def test_pdf_is_tagged_pdf_ua_and_reproducible(tmp_path: Path) -> None:
@@ -62,14 +67,7 @@ def long_table_page() -> str:
     body = "<h1>Report</h1>" + "<p>Introduction.</p>" * 8
     body += render_table(rows, "Plans by area & <school>", css_class="compact")
     body += "<p>Between the tables.</p>" * 20 + render_table(short, "Short table")
-    return render_page(
-        body,
-        edition="reader",
-        title="SEND report",
-        la_name="Herefordshire",
-        period_text="January to March 2024",
-        data_as_at="31 March 2024",
-    )
+    return reader_page(body)
 
 
 def test_long_tables_may_break_and_short_ones_stay_whole() -> None:
