@@ -96,8 +96,9 @@ def generate_demo(
     """Every dataset of the data contract for one LA, April 2021 to March 2025, or to the
     last month end on or before ``until`` (see :mod:`sendreport.demo.horizon`).
 
-    Calibrated to the LA's DfE figures (built in for 919 and 884; any LA with
-    ``dfe_dir``, an "Education, health and care plans" release folder). Same arguments,
+    Calibrated to the LA's DfE figures: from ``dfe_dir`` (an "Education, health and care
+    plans" release folder) when given, else built in for 919 and 884, else the headline
+    table shipped in the package (any LA in DfE's 2025 release). Same arguments,
     identical frames. Where the LA's published figures are inconsistent or missing, each
     difference from them is appended to ``notes`` (:func:`deviation_notes`).
     """

@@ -40,6 +40,8 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+import pandas as pd
+
 from sendreport.exceptions import ParameterError
 from sendreport.metrics.calendar_year import AGGREGATE_KEYS, REQUEST_KEYS, TIMELINESS_KEYS
 
@@ -227,6 +229,7 @@ def _fill_request_outcomes(f: _YearFigures, all_years: dict[int, dict[str, int |
             all_years, "requests_decided_not_to_assess", "requests_received_in_year"
         )
         f.fill("requests_decided_not_to_assess", round_half_up(received * (share or 0.25)))
+    _fill_unpublished_remainder(f, all_years)
     if v.get("requests_withdrawn") is None:
         share = _mean_share(all_years, "requests_withdrawn", "requests_received_in_year")
         f.fill("requests_withdrawn", round_half_up(received * (share or DEFAULT_WITHDRAWN_SHARE)))
@@ -243,6 +246,32 @@ def _fill_request_outcomes(f: _YearFigures, all_years: dict[int, dict[str, int |
     if v.get("requests_decided_to_assess") is None or v["requests_decided_to_assess"] != rest:
         # The four outcomes must add up to requests received (DfE's always do).
         f.fill("requests_decided_to_assess", rest)
+
+
+def _fill_unpublished_remainder(
+    f: _YearFigures, all_years: dict[int, dict[str, int | None]]
+) -> None:
+    """Decisions to assess and not to assess published, withdrawn and pending not (DfE's
+    headline table): split what is left of the requests received between the two missing
+    outcomes, so both published decisions hold."""
+    v = f.v
+    if v.get("requests_decided_to_assess") is None:
+        return
+    if v.get("requests_withdrawn") is not None or v.get("requests_decision_not_made") is not None:
+        return
+    rest = (
+        v["requests_received_in_year"]
+        - v["requests_decided_to_assess"]
+        - v["requests_decided_not_to_assess"]
+    )
+    if rest < 0:
+        return  # inconsistent: the general rule below overrides decisions to assess
+    share = _mean_share(all_years, "requests_withdrawn", "requests_received_in_year")
+    withdrawn_share = share or DEFAULT_WITHDRAWN_SHARE
+    weight = withdrawn_share / (withdrawn_share + DEFAULT_NOT_DECIDED_SHARE)
+    withdrawn = round_half_up(rest * weight)
+    f.fill("requests_withdrawn", withdrawn)
+    f.fill("requests_decision_not_made", rest - withdrawn)
 
 
 def _mean_six_week_share(all_years: dict[int, dict[str, int | None]]) -> float:
@@ -413,26 +442,86 @@ def _raw_from_release(
     return raw, caseload, name
 
 
+# Shipped-table measure -> (field from the value or numerator, field from the denominator).
+# The refusal rate's numerator is the refused count and its denominator refused + agreed.
+SHIPPED_FIELDS = {
+    "ehcna_requests_received": ("requests_received_in_year", None),
+    "ehcna_refusal_pct": ("requests_decided_not_to_assess", "_decided"),
+    "ehcp_20wk_pct_inc": ("plans_issued_within_20_weeks", "plans_issued_den"),
+    "ehcp_20wk_pct_ex": ("plans_issued_20_weeks_ex", "plans_issued_den_ex"),
+}
+
+
+def _count(value: object) -> int | None:
+    return None if value is None or value != value else int(value)  # NaN is missing
+
+
+def _shipped_rows(la_code: str) -> pd.DataFrame:
+    from sendreport.dfe.published import _read_table
+
+    table = _read_table()
+    rows = table.loc[table["area"] == la_code]
+    if rows.empty:
+        raise ParameterError(
+            f"no DfE figures for local authority {la_code} in the table shipped with sendreport",
+            accepted="a 3-digit DfE LA number in DfE's 2025 release, e.g. 919; or --dfe "
+            "pointing at an 'Education, health and care plans' release that has it",
+            parameter="la",
+        )
+    return rows
+
+
+def _raw_from_shipped(la_code: str) -> tuple[dict[int, dict[str, int | None]], dict[int, int]]:
+    """The LA's headline counts from the shipped DfE table (``sendreport/dfe``).
+
+    Fewer breakdowns than a release folder gives (no withdrawals, six-week outcomes or
+    lateness bands): :func:`complete_year` derives those, as it does for missing years.
+    """
+    raw: dict[int, dict[str, int | None]] = {}
+    caseload: dict[int, int] = {}
+    for row in _shipped_rows(la_code).itertuples(index=False):
+        period = str(row.period)
+        if row.measure == "ehcp_caseload" and _count(row.value) is not None:
+            caseload[int(period[:4])] = int(row.value)
+        if row.measure not in SHIPPED_FIELDS or not period.isdigit():
+            continue
+        year_row = raw.setdefault(int(period), dict.fromkeys(FIELDS))
+        top, bottom = SHIPPED_FIELDS[row.measure]
+        numerator = row.value if bottom is None else row.numerator
+        year_row[top] = _count(numerator)
+        if bottom == "_decided":
+            decided, refused = _count(row.denominator), _count(row.numerator)
+            if decided is not None and refused is not None:
+                year_row["requests_decided_to_assess"] = decided - refused
+        elif bottom is not None:
+            year_row[bottom] = _count(row.denominator)
+    return raw, caseload
+
+
+def _raw_targets(
+    code: str, dfe_dir: Path | None
+) -> tuple[dict[int, dict[str, int | None]], dict[int, int]]:
+    """Published counts and January caseloads: the release given, else the built-in
+    facts (919, 884), else the DfE table shipped in the package."""
+    if dfe_dir is not None:
+        raw, caseload, _ = _raw_from_release(code, Path(dfe_dir))
+        return raw, caseload
+    if code in PUBLISHED:
+        return _raw_from_facts(code), dict(PUBLISHED_CASELOAD[code])
+    return _raw_from_shipped(code)
+
+
 def calibration_targets(
     la_code: str, dfe_dir: Path | None = None
 ) -> dict[int, CalendarYearTargets]:
     """Calendar-year targets for ``la_code``, by year (2019–2024 for the 2025 release).
 
-    Without ``dfe_dir`` only the built-in LAs (919 Hertfordshire, 884 Herefordshire) are
-    available; with it, any LA in the release.
+    From the release in ``dfe_dir`` when given; else the built-in figures for 919
+    (Hertfordshire) and 884 (Herefordshire); else the headline table shipped in the package
+    (every LA in DfE's 2025 release).
     """
     code = str(la_code).strip()
-    if dfe_dir is not None:
-        raw, caseload, _ = _raw_from_release(code, Path(dfe_dir))
-    elif code in PUBLISHED:
-        raw, caseload = _raw_from_facts(code), PUBLISHED_CASELOAD[code]
-    else:
-        raise ParameterError(
-            f"no built-in DfE figures for local authority {code}",
-            accepted="919 (Hertfordshire) or 884 (Herefordshire) without --dfe; any LA with "
-            "--dfe pointing at an 'Education, health and care plans' release",
-            parameter="la",
-        )
+    raw, caseload = _raw_targets(code, dfe_dir)
     usable = {y: r for y, r in raw.items() if _is_usable(r)}
     targets = {
         year: complete_year(year, usable[year], usable, caseload.get(year))
@@ -528,16 +617,7 @@ def deviation_notes(targets: dict[int, CalendarYearTargets]) -> list[str]:
 
 def caseload_januaries(la_code: str, dfe_dir: Path | None = None) -> dict[int, int]:
     """EHC plans maintained at each January census, by year (DfE caseload.csv)."""
-    code = str(la_code).strip()
-    if dfe_dir is not None:
-        return dict(sorted(_raw_from_release(code, Path(dfe_dir))[1].items()))
-    if code in PUBLISHED_CASELOAD:
-        return dict(PUBLISHED_CASELOAD[code])
-    raise ParameterError(
-        f"no built-in DfE caseload for local authority {code}",
-        accepted="919 or 884, or pass dfe_dir",
-        parameter="la",
-    )
+    return dict(sorted(_raw_targets(str(la_code).strip(), dfe_dir)[1].items()))
 
 
 def release_la_name(la_code: str, dfe_dir: Path) -> str | None:

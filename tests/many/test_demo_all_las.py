@@ -111,3 +111,53 @@ def test_unknown_la_or_region_is_exit_2(text: str, tmp_path: Path, capsys) -> No
     assert main(["demo-data", "--la", text, "--out", str(tmp_path / "x")]) == 2
     assert "error:" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
+
+
+# --- without --dfe: the headline table shipped in the package -----------------------------
+
+
+@pytest.mark.parametrize("code", ["383", "888", "926"])
+def test_any_la_gets_demo_data_from_the_shipped_table(code: str) -> None:
+    """Leeds, Lancashire (inconsistent figures) and Norfolk without a release folder: the
+    published counts hold or each difference is noted."""
+    targets = calibration_targets(code)
+    notes = deviation_notes(targets)
+    requests = generate_requests(code, seed=20240331, targets=targets, notes=notes)
+    for year in YEARS:
+        agg = dfe_calendar_year_aggregates(requests, year)
+        for name, published in targets[year].published.items():
+            if published is not None and agg[name] != published:
+                assert any(n.startswith(f"{year}: {name}") for n in notes), (year, name)
+
+
+def test_shipped_table_keeps_leeds_published_decisions() -> None:
+    """The table publishes refused and refused + agreed (2023 on); both decisions hold and
+    the unpublished withdrawn and pending counts take what is left."""
+    t = calibration_targets("383")[2023]
+    assert (t.requests_received_in_year, t.requests_decided_not_to_assess) == (1497, 274)
+    assert t.requests_decided_to_assess == 1281 - 274
+    assert t.requests_withdrawn + t.requests_decision_not_made == 1497 - 1281
+    assert {"requests_withdrawn", "requests_decision_not_made"} <= set(t.filled)
+
+
+@pytest.mark.shared_data
+def test_shipped_table_agrees_with_the_release_for_every_la(dfe_release: Path) -> None:
+    """Every count the shipped table gives equals the release's, for all 153 LAs."""
+    disagree = []
+    for code in select_las("all").codes:
+        shipped, release = calibration_targets(code), calibration_targets(code, dfe_release)
+        assert shipped.keys() == release.keys(), code
+        for year in shipped:
+            for name, value in shipped[year].published.items():
+                if value is not None and release[year].published.get(name) != value:
+                    disagree.append((code, year, name))
+    assert disagree == []
+
+
+def test_la_missing_from_the_shipped_table_is_refused_by_name() -> None:
+    """A code the 2025 table does not hold is a parameter error naming it, never a crash."""
+    from sendreport.demo.calibration import _shipped_rows
+    from sendreport.exceptions import ParameterError
+
+    with pytest.raises(ParameterError, match="no DfE figures for local authority 000"):
+        _shipped_rows("000")
