@@ -61,6 +61,8 @@ _MAGIC = {
     b"\xd0\xcf\x11\xe0": "an old-style Excel workbook (.xls)",
     b"%PDF": "a PDF document",
 }
+_LONE_CR = re.compile(r"\r(?!\n)")
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _SAVE_AS_CSV = 'open it in Excel and use File › Save As › "CSV UTF-8 (Comma delimited) (*.csv)"'
 
 
@@ -326,14 +328,60 @@ def _decode_utf8(raw: bytes, ds: Dataset, path: Path) -> str:
 
 
 def _parse_header(text: str) -> list[str]:
-    first = text.split("\n", 1)[0].rstrip("\r")
+    first = _LINE_END.split(text, maxsplit=1)[0]  # LF, CRLF or (old Mac) CR
     return [name.strip() for name in next(csv.reader([first]), [])]
+
+
+def _lone_carriage_returns(text: str) -> list[int]:
+    """Offsets of carriage returns that are neither part of a CRLF ending nor inside a
+    quoted cell: CSV readers end the row there, splitting it in two. A file whose lines all
+    end in CR alone (old Mac) has no LF and is read as it is."""
+    if "\n" not in text:
+        return []
+    offsets, quotes, last = [], 0, 0
+    for match in _LONE_CR.finditer(text):
+        quotes += text.count('"', last, match.start())
+        last = match.start()
+        if quotes % 2 == 0:  # an even count of quotes before it: outside a quoted cell
+            offsets.append(match.start())
+    return offsets
+
+
+def _where_in_row(text: str, offset: int, header: list[str]) -> dict[str, object]:
+    """The line number and, from the cells before it on that line, the column of ``offset``."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    cells = next(csv.reader([text[line_start:offset]]), [""])
+    column = header[len(cells) - 1] if len(cells) <= len(header) else "(beyond the header)"
+    return {"line": text.count("\n", 0, offset) + 1, "column": column}
+
+
+def _check_carriage_returns(text: str, header: list[str], ds: Dataset, path: Path) -> None:
+    offsets = _lone_carriage_returns(text)
+    if not offsets:
+        return
+    places = [_where_in_row(text, offset, header) for offset in offsets[:10]]
+    shown = "; ".join(f"line {p['line']}, column '{p['column']}'" for p in places)
+    raise _FileProblems(
+        [
+            _Problem(
+                ds.name,
+                str(path),
+                "csv_line_break_in_cell",
+                f"{ds.title}: {path.name} has a line break (a lone carriage return) inside an "
+                f"unquoted cell ({shown}{' …' if len(offsets) > 10 else ''}); a CSV reader "
+                "would end the row there and split it in two",
+                "remove the line break from the cell or put the cell in double quotes; or "
+                f"{_SAVE_AS_CSV}, which quotes cells holding line breaks",
+            )
+        ]
+    )
 
 
 def _read_csv_text(path: Path, ds: Dataset, raw: bytes) -> tuple[list[str], pd.DataFrame]:
     text = _decode_utf8(raw, ds, path)
     header = _parse_header(text)
     _check_header(header, ds, path)
+    _check_carriage_returns(text, header, ds, path)
     try:
         frame = pd.read_csv(
             io.StringIO(text),
