@@ -4,6 +4,7 @@ system folder written, no control character printed raw, no predictable log file
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -38,6 +39,9 @@ def test_data_docs_show_failing_values_as_text(data_dir: Path, edit_rows, tmp_pa
     # … and the Data Docs pages show it as text: escaped, never live.
     assert "<script>alert(" not in text and "<img src=x" not in text
     assert "&lt;script&gt;alert(" in text
+    # … and opening them fetches nothing: no CDN, no remote logo, a policy forbidding it.
+    assert not re.search(r"""(src|href|action)=["']?(https?:)?//""", text.replace("<a href", ""))
+    assert text.count("Content-Security-Policy") == len(pages)
 
 
 def test_escaped_copy_keeps_types_and_which_rows_fail() -> None:
