@@ -38,7 +38,6 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from sendreport.contract import DATASETS
-from sendreport.datadocs import make_data_docs_offline
 from sendreport.exceptions import ProblemRecord, SendReportError, ValidationFailed
 from sendreport.load import MAX_SAMPLES, Inputs
 from sendreport.resources import expectations_dir
@@ -378,6 +377,8 @@ def _write_results(
         },
     )
     context.build_data_docs(site_names=[_SITE_NAME])
+    from sendreport.datadocs import make_data_docs_offline  # lxml: only when docs are written
+
     make_data_docs_offline(results_dir / DATA_DOCS_DIR)
 
 
