@@ -14,7 +14,14 @@ from sendreport.contract import REQUIRED_DATASETS
 from sendreport.exceptions import EXIT_INVALID, InputFileError, ParameterError, ValidationFailed
 from sendreport.load import load_inputs
 from sendreport.validate import validate_inputs
-from tests.gate.conftest import DATA_END, LA, make_valid_dataset_dir, read_rows, write_rows
+from tests.gate.conftest import (
+    DATA_END,
+    FAULTS,
+    LA,
+    BrokenSet,
+    read_rows,
+    write_rows,
+)
 
 
 def _problems(data_dir: Path, dataset: str) -> list:
@@ -35,17 +42,40 @@ def _rule(problems: list, words: str):
     return found[0]
 
 
-# Row indexes in the gate fixture: 0 assess/issue, 1 assess/not_issue, 2 not_assess,
-# 3 assess/pending, 4 withdrawn, 5 pending (then the pattern repeats).
+# The request rules and the label and target rules are faults in the shared validation
+# (tests/gate/conftest.py, FAULTS): each must be found, once, naming its fault's row.
 REQUEST_RULES = [
-    (0, {"request_outcome_date": ""}, "a decided request (assess, not_assess) has"),
-    (2, {"request_outcome_date": ""}, "a decided request (assess, not_assess) has"),
-    (5, {"request_outcome_date": "2022-11-01"}, "a pending request has no"),
-    (1, {"assessment_outcome_date": ""}, "other than pending has its"),
-    (0, {"assessment_outcome_date": "2021-04-20"}, "not before request_outcome_date"),
-    (0, {"plan_issued_date": "2021-07-10"}, "not before assessment_outcome_date"),
-    (6, {"request_id": " r0001 "}, "each request_id appears once (ignoring case and spaces)"),
+    ("decided_without_date", "a decided request (assess, not_assess) has"),
+    ("not_assess_without_date", "a decided request (assess, not_assess) has"),
+    ("pending_with_date", "a pending request has no"),
+    ("assessed_without_date", "other than pending has its"),
+    ("assessed_before_decided", "not before request_outcome_date"),
+    ("plan_before_assessed", "not before assessment_outcome_date"),
+    ("request_id_case_and_spaces", "each request_id appears once (ignoring case and spaces)"),
 ]
+LABEL_AND_TARGET_RULES = [
+    ("quarter_end_of_another_quarter", "quarter_end is the last day of"),
+    ("quarter_not_a_financial_year", "quarter is a real financial-year"),
+    ("update_after_the_quarter", "not after the quarter"),
+    ("update_before_the_quarter", "not before the quarter"),
+    ("unknown_metric", "metric_id is a metric of"),
+    ("polarity_against_the_metric", "polarity agrees with the metric"),
+]
+
+
+def _rule_naming_the_row(broken_set: BrokenSet, fault: str, words: str):
+    dataset = FAULTS[fault].dataset
+    problem = _rule([p for p in broken_set.problems if p.dataset == dataset], words)
+    assert problem.failing_count >= 1 and "__" not in problem.column
+    assert broken_set.shown[fault] in [sample["row"] for sample in problem.samples]
+    return problem
+
+
+@pytest.mark.parametrize(("fault", "words"), REQUEST_RULES, ids=[w for _, w in REQUEST_RULES])
+def test_request_rules(broken_set: BrokenSet, fault: str, words: str) -> None:
+    _rule_naming_the_row(broken_set, fault, words)
+
+
 VALID_STATES = [
     (0, {"plan_issued_date": ""}),  # an issue outcome, plan being written
     (4, {"request_outcome_date": ""}),  # withdrawn without a date
@@ -53,59 +83,22 @@ VALID_STATES = [
 ]
 
 
-def _append_edited_copies(data_dir: Path, edits: list[tuple[int, dict]]) -> list[int]:
-    """Append to ehcp_requests one copy of row ``row`` per edit, with its own request_id
-    and the change applied; returns each copy's spreadsheet row. Every request rule is
-    row by row (or uniqueness), so one validation checks each edit as if it were alone:
-    Great Expectations costs about a CPU-second a validation, the rows nothing."""
-    rows = read_rows(data_dir, "ehcp_requests")
-    shown = []
-    for number, (row, change) in enumerate(edits, start=1):
-        copy = rows[row] | {"request_id": f"R9{number:03d}", "person_id": f"P9{number:03d}"}
-        rows.append(copy | change)
-        shown.append(len(rows) + 1)  # after the header, counting from 1
-    write_rows(data_dir, "ehcp_requests", rows)
-    return shown
-
-
-@pytest.fixture(scope="module")
-def request_rule_problems(tmp_path_factory) -> tuple[list, list[int]]:
-    """The problems of one validation of the valid requests plus each REQUEST_RULES edit on
-    its own copy of its row, and the copies' spreadsheet rows."""
-    data_dir = make_valid_dataset_dir(tmp_path_factory.mktemp("rules"))
-    shown = _append_edited_copies(data_dir, [(row, change) for row, change, _ in REQUEST_RULES])
-    return _problems(data_dir, "ehcp_requests"), shown
-
-
-@pytest.mark.parametrize("case", range(len(REQUEST_RULES)), ids=lambda c: REQUEST_RULES[c][2])
-def test_request_rules(request_rule_problems, case: int) -> None:
-    problems, shown = request_rule_problems
-    problem = _rule(problems, REQUEST_RULES[case][2])
-    assert problem.failing_count >= 1 and "__" not in problem.column
-    assert shown[case] in [sample["row"] for sample in problem.samples]
-
-
 def test_valid_request_states(data_dir: Path) -> None:
-    _append_edited_copies(data_dir, VALID_STATES)
+    # One copy of each row per state (own request_id), so one validation checks them all.
+    rows = read_rows(data_dir, "ehcp_requests")
+    for number, (row, change) in enumerate(VALID_STATES, start=1):
+        rows.append(rows[row] | {"request_id": f"R9{number:03d}", "person_id": f"P9{number:03d}"})
+        rows[-1].update(change)
+    write_rows(data_dir, "ehcp_requests", rows)
     inputs = load_inputs(data_dir, datasets=["ehcp_requests"])
     validate_inputs(inputs, data_end=DATA_END, la_code=LA, results_dir=None)
 
 
 @pytest.mark.parametrize(
-    ("dataset", "change", "words"),
-    [
-        ("families_first", {"quarter_end": "2021-09-30"}, "quarter_end is the last day of"),
-        ("families_first", {"quarter": "2021-23-Q1"}, "quarter is a real financial-year"),
-        ("improvement_plan", {"update_date": "2024-04-15"}, "not after the quarter"),
-        ("improvement_plan", {"update_date": "2023-12-31"}, "not before the quarter"),
-        ("targets", {"metric_id": "ehcp_20wk_pct_typo"}, "metric_id is a metric of"),
-        ("targets", {"polarity": "lower"}, "polarity agrees with the metric"),
-    ],
+    ("fault", "words"), LABEL_AND_TARGET_RULES, ids=[k for k, _ in LABEL_AND_TARGET_RULES]
 )
-def test_labels_and_targets(data_dir: Path, edit_rows, dataset, change, words) -> None:
-    edit_rows(dataset, lambda rows: rows[0].update(change))
-    problem = _rule(_problems(data_dir, dataset), words)
-    assert "__" not in problem.column
+def test_labels_and_targets(broken_set: BrokenSet, fault: str, words: str) -> None:
+    _rule_naming_the_row(broken_set, fault, words)
 
 
 @pytest.mark.parametrize(

@@ -12,28 +12,19 @@ import pytest
 
 from sendreport.cli import main
 from sendreport.contract import REQUIRED_DATASETS
-from sendreport.exceptions import EXIT_INVALID, InputFileError, ValidationFailed
+from sendreport.exceptions import EXIT_INVALID, InputFileError
 from sendreport.load import load_inputs
 from sendreport.safepaths import system_folder, write_error_log
-from sendreport.validate import escape_text_cells, validate_inputs
-from tests.gate.conftest import DATA_END, LA
-
-SCRIPT = '<script>alert("docs")</script><img src=x onerror=alert(2)>'
+from sendreport.validate import escape_text_cells
+from tests.gate.conftest import LA, SCRIPT, BrokenSet
 
 
-def test_data_docs_show_failing_values_as_text(data_dir: Path, edit_rows, tmp_path) -> None:
-    edit_rows("improvement_plan", lambda rows: rows[0].update(status=SCRIPT))
-    results = tmp_path / "results"
-    with pytest.raises(ValidationFailed) as info:
-        validate_inputs(
-            load_inputs(data_dir, datasets=["improvement_plan"]),
-            data_end=DATA_END,
-            la_code=LA,
-            results_dir=results,
-        )
+def test_data_docs_show_failing_values_as_text(broken_set: BrokenSet) -> None:
+    # A status holding markup, among the shared validation's faults (tests/gate/conftest.py).
+    (problem,) = broken_set.naming("markup_in_a_failing_value")
     # The message shows the value as it is in the file (never HTML-escaped) …
-    assert info.value.problems[0].samples[0]["status"] == SCRIPT
-    pages = list((results / "data_docs").rglob("*.html"))
+    assert problem.samples[0]["status"] == SCRIPT
+    pages = list((broken_set.results_dir / "data_docs").rglob("*.html"))
     assert pages
     text = "".join(p.read_text(encoding="utf-8") for p in pages)
     # … and the Data Docs pages show it as text: escaped, never live.

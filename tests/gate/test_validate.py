@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from sendreport.contract import DATASETS
 from sendreport.exceptions import ValidationFailed
 from sendreport.load import Inputs, load_inputs
 from sendreport.validate import RESULTS_FILE, add_helper_columns, validate_inputs
-from tests.gate.conftest import DATA_END, LA, Rows
+from tests.gate.conftest import DATA_END, LA, BrokenSet
 
 
 def _fail(
@@ -62,37 +61,40 @@ def test_valid_set_passes_with_deterministic_summary(data_dir: Path, capfd) -> N
     assert out == ""
 
 
-def test_plan_date_before_received_date(data_dir: Path, edit_rows) -> None:
-    edit_rows("ehcp_requests", lambda rows: rows[0].update(plan_issued_date="2021-01-05"))
-    err = _fail(data_dir, ["ehcp_requests"])
+def _one(problems: list, expectation: str):
+    found = [p for p in problems if p.expectation == expectation]
+    assert len(found) == 1, [p.render() for p in problems]
+    return found[0]
+
+
+# The rule tests below read the shared validation of every fault (tests/gate/conftest.py,
+# FAULTS): each looks at the problems that name its fault's row.
+
+
+def test_plan_date_before_received_date(broken_set: BrokenSet) -> None:
     # It is also before the assessment outcome (its own rule); this one names received_date.
-    pairs = [p for p in err.problems if p.expectation.startswith("expect_column_pair")]
+    naming = broken_set.naming("plan_before_received")
+    pairs = [p for p in naming if p.expectation.startswith("expect_column_pair")]
     assert len(pairs) == 2
     (problem,) = [p for p in pairs if p.column == "plan_issued_date, received_date"]
     assert problem.failing_count == 1
     assert problem.samples[0] == {
-        "row": 2,
-        "request_id": "R0001",
+        "row": broken_set.shown["plan_before_received"],
+        "request_id": "R9001",
         "plan_issued_date": "2021-01-05",
         "received_date": "2021-04-10",
     }
-    text = str(err)
-    csv_path = data_dir / "ehcp_requests.csv"
+    csv_path = broken_set.data_dir / "ehcp_requests.csv"
+    text = broken_set.text
     assert f"ehcp_requests ({csv_path}): column 'plan_issued_date, received_date' broke" in text
     assert "plan_issued_date is not before received_date" in text
 
 
-def test_plan_date_without_issue(data_dir: Path, edit_rows) -> None:
-    def plan_for_not_issue(rows: Rows) -> None:
-        assert rows[1]["assessment_outcome"] == "not_issue"
-        rows[1]["plan_issued_date"] = "2021-12-01"
-
-    edit_rows("ehcp_requests", plan_for_not_issue)
-    err = _fail(data_dir, ["ehcp_requests"])
-    problem = _only(err, "expect_column_values_to_be_null")
+def test_plan_date_without_issue(broken_set: BrokenSet) -> None:
+    problem = _one(broken_set.naming("plan_without_issue"), "expect_column_values_to_be_null")
     assert problem.column == "plan_issued_date, assessment_outcome"
     assert problem.samples[0]["assessment_outcome"] == "not_issue"
-    assert problem.samples[0]["request_id"] == "R0002"
+    assert problem.samples[0]["request_id"] == "R9002"
     assert "only when assessment_outcome is 'issue'" in problem.message
 
 
@@ -106,10 +108,8 @@ def test_date_after_data_end(data_dir: Path) -> None:
     assert [s["month_end"] for s in problem.samples] == ["2024-01-31", "2024-02-29", "2024-03-31"]
 
 
-def test_negative_count(data_dir: Path, edit_rows) -> None:
-    edit_rows("placement_waits", lambda rows: rows[7].update(children="-3"))
-    err = _fail(data_dir, ["placement_waits"])
-    problem = _only(err, "expect_column_values_to_be_between")
+def test_negative_count(broken_set: BrokenSet) -> None:
+    problem = _one(broken_set.naming("negative_count"), "expect_column_values_to_be_between")
     assert problem.column == "children" and "never negative" in problem.message
     assert problem.samples == [
         {
@@ -122,77 +122,69 @@ def test_negative_count(data_dir: Path, edit_rows) -> None:
     ]
 
 
-def test_month_end_not_a_month_end(data_dir: Path, edit_rows) -> None:
-    edit_rows("workforce", lambda rows: rows[2].update(month_end="2021-06-15"))
-    err = _fail(data_dir, ["workforce"])
-    problem = _only(err, "expect_column_values_to_be_in_set")
+def test_month_end_not_a_month_end(broken_set: BrokenSet) -> None:
+    naming = broken_set.naming("month_end_not_a_month_end")
+    problem = _one(naming, "expect_column_values_to_be_in_set")
     assert problem.column == "month_end"  # the helper column is never shown
     assert "month_end is the last day of a month" in problem.message
     assert problem.samples[0]["month_end"] == "2021-06-15"
 
 
-def test_duplicate_request_id(data_dir: Path, edit_rows) -> None:
-    edit_rows("ehcp_requests", lambda rows: rows[5].update(request_id="R0001"))
-    err = _fail(data_dir, ["ehcp_requests"])
-    problem = _only(err, "expect_column_values_to_be_unique")
-    assert problem.column == "request_id" and problem.failing_count == 2
-    assert [s["row"] for s in problem.samples] == [2, 7]
+def test_duplicate_request_id(broken_set: BrokenSet) -> None:
+    # Both rows holding R0001 (2 and 7) are counted, beside the copy whose " r0001 "
+    # repeats it but for case and spaces (test_cross_field's fault).
+    naming = broken_set.naming("duplicate_request_id")
+    problem = _one(naming, "expect_column_values_to_be_unique")
+    assert problem.column == "request_id" and problem.failing_count == 3
+    copy_row = broken_set.shown["request_id_case_and_spaces"]
+    assert [s["row"] for s in problem.samples] == [2, 7, copy_row]
 
 
-def test_compound_key_duplicate(data_dir: Path, edit_rows) -> None:
-    edit_rows("service_waits", lambda rows: rows[1].update(service=rows[0]["service"]))
-    problem = _only(_fail(data_dir, ["service_waits"]), "expect_compound_columns_to_be_unique")
+def test_compound_key_duplicate(broken_set: BrokenSet) -> None:
+    naming = broken_set.naming("compound_key_duplicate")
+    problem = _one(naming, "expect_compound_columns_to_be_unique")
     assert problem.column == "la_code, month_end, service" and problem.failing_count == 2
 
 
 @pytest.mark.parametrize(
-    ("dataset", "change", "rule"),
+    ("fault", "rule"),
     [
-        ("service_waits", {"waiting_over_18_weeks": "999"}, "waiting_over_18_weeks ≤ waiting"),
-        ("cla_stability", {"three_plus_placements": "5000"}, "≤ children_looked_after"),
-        ("families_first", {"children_covered": "99999"}, "≤ assessments_completed × 8"),
+        ("over_18_weeks_above_waiting", "waiting_over_18_weeks ≤ waiting"),
+        ("placements_above_children", "≤ children_looked_after"),
+        ("covered_above_assessments", "≤ assessments_completed × 8"),
     ],
 )
-def test_cross_column_limits(data_dir: Path, edit_rows, dataset, change, rule) -> None:
-    edit_rows(dataset, lambda rows: rows[0].update(change))
-    problem = _only(_fail(data_dir, [dataset]), "expect_column_pair_values_a_to_be_greater_than_b")
+def test_cross_column_limits(broken_set: BrokenSet, fault: str, rule: str) -> None:
+    naming = broken_set.naming(fault)
+    problem = _one(naming, "expect_column_pair_values_a_to_be_greater_than_b")
     assert rule in problem.message and problem.failing_count == 1
     assert "__" not in problem.column
 
 
-def test_assessment_outcome_only_when_assess(data_dir: Path, edit_rows) -> None:
-    edit_rows("ehcp_requests", lambda rows: rows[2].update(assessment_outcome="issue"))
-    err = _fail(data_dir, ["ehcp_requests"])
-    assert any("only when request_outcome is 'assess'" in p.message for p in err.problems)
+def test_assessment_outcome_only_when_assess(broken_set: BrokenSet) -> None:
+    naming = broken_set.naming("assessed_without_assess")
+    assert any("only when request_outcome is 'assess'" in p.message for p in naming)
 
 
-def test_other_la_than_the_build(data_dir: Path, edit_rows) -> None:
+def test_other_la_than_the_build(broken_set: BrokenSet) -> None:
     # One dataset of another LA among the build's own: the rule names its rows. (When every
     # dataset is another LA's, that is a wrong --la: tests/gate/test_wrong_la.py.)
-    edit_rows("targets", lambda rows: [r.update(la_code="920") for r in rows])
-    err = _fail(data_dir, ["targets", "cla_stability"])
-    problems = [p for p in err.problems if p.column == "la_code"]
+    problems = [p for p in broken_set.problems if p.column == "la_code"]
     assert {p.dataset for p in problems} == {"targets"}
     assert "the build is for LA 919" in problems[0].message
     assert problems[0].samples[0]["la_code"] == "920"
+    assert problems[0].samples[0]["row"] == broken_set.shown["other_la"]
 
 
-def test_all_problems_at_once_with_results_and_data_docs(
-    data_dir: Path, edit_rows: Callable, tmp_path: Path
-) -> None:
-    edit_rows("ehcp_requests", lambda rows: rows[5].update(request_id="R0001"))
-    edit_rows("workforce", lambda rows: rows[0].update(trained="-1"))
-    results = tmp_path / "results"
-    err = _fail(data_dir, ["ehcp_requests", "workforce", "targets"], results_dir=results)
-    text = str(err)
-    assert "validation failed: 2 problems" in text
-    assert f"- ehcp_requests ({data_dir / 'ehcp_requests.csv'}): column 'request_id'" in text
-    assert f"- workforce ({data_dir / 'workforce.csv'}): column 'trained'" in text
+def test_all_problems_at_once_with_results_and_data_docs(broken_set: BrokenSet) -> None:
+    text, data_dir, results = broken_set.text, broken_set.data_dir, broken_set.results_dir
+    assert f"validation failed: {len(broken_set.problems)} problems" in text
+    for dataset in {p.dataset for p in broken_set.problems}:
+        assert f"- {dataset} ({data_dir / f'{dataset}.csv'}): column '" in text
     assert f"full results and Data Docs: {results}" in text
-    assert err.results_dir == str(results)
     raw = (results / RESULTS_FILE).read_text()
     payload = json.loads(raw)
-    assert set(payload["datasets"]) == {"ehcp_requests", "workforce", "targets"}
+    assert set(payload["datasets"]) == set(DATASETS)
     assert raw == json.dumps(payload, indent=2, sort_keys=True) + "\n"  # sorted keys
     index = results / "data_docs" / "index.html"
     assert index.is_file() and "ehcp_requests" in index.read_text()
@@ -230,29 +222,12 @@ def test_helper_columns_mark_missing_dates_as_na() -> None:
     assert "d__is_month_end" not in frame.columns  # the caller's frame is untouched
 
 
-def _add_places(year: int) -> Callable[[Rows], None]:
-    def change(rows: Rows) -> None:
-        rows.append(
-            {
-                "la_code": LA,
-                "academic_year": f"{year}/{(year + 1) % 100:02d}",
-                "as_at_date": f"{year}-09-01",
-                "special_school_places": "3400",
-            }
-        )
-
-    return change
-
-
-def test_places_planned_for_the_next_september_are_accepted(data_dir: Path, edit_rows) -> None:
+def test_places_planned_for_the_next_september_are_accepted(broken_set: BrokenSet) -> None:
     # The data ends March 2024; places planned for September 2024 are planning data.
-    edit_rows("school_places", _add_places(2024))
-    inputs = load_inputs(data_dir, datasets=["school_places"])
-    validate_inputs(inputs, data_end=DATA_END, la_code=LA, results_dir=None)
+    assert broken_set.naming("places_for_next_september") == []
 
 
-def test_places_planned_more_than_a_year_ahead_are_refused(data_dir: Path, edit_rows) -> None:
-    edit_rows("school_places", _add_places(2025))
-    err = _fail(data_dir, ["school_places"])
-    problem = _only(err, "expect_column_values_to_be_between")
+def test_places_planned_more_than_a_year_ahead_are_refused(broken_set: BrokenSet) -> None:
+    naming = broken_set.naming("places_two_years_ahead")
+    problem = _one(naming, "expect_column_values_to_be_between")
     assert "as_at_date" in problem.render() and "2025-09-01" in problem.render()
