@@ -35,6 +35,10 @@ from sendreport.many import LaOutcome, run_exit_code
 from sendreport.progress import Progress
 
 RUN_FILE = "run.json"
+# A local cluster's workers run nothing but sendreport's tasks: Dask's statistical profiler
+# (a thread walking every task's stack 100 times a second, for the dashboard we do not
+# start) would only add CPU time to every LA.
+LOCAL_WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
 
 
 @dataclass(frozen=True)
@@ -116,7 +120,11 @@ def warm_worker() -> str:
 @contextmanager
 def open_client(jobs: int, scheduler: str | None):
     """A Dask client on a new local cluster of ``jobs`` workers, or on ``scheduler``."""
+    import dask
     from distributed import Client, LocalCluster
+
+    from sendreport.forkserver import serving_kernels
+    from sendreport.report import STABLE_ENV
 
     if scheduler:
         try:
@@ -130,15 +138,18 @@ def open_client(jobs: int, scheduler: str | None):
         with client:
             yield client
         return
-    cluster = LocalCluster(
-        n_workers=jobs,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        silence_logs=logging.ERROR,
-    )
-    with cluster, Client(cluster) as client:
-        yield client
+    # One kernel fork server for every local worker (its imports paid once, not per
+    # worker): spawned workers inherit its socket through the environment.
+    with serving_kernels(STABLE_ENV), dask.config.set(LOCAL_WORKER_CONFIG):
+        cluster = LocalCluster(
+            n_workers=jobs,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+        with cluster, Client(cluster) as client:
+            yield client
 
 
 def build_many(

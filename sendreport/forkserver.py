@@ -156,12 +156,17 @@ _PROCESS_SERVER: list[ForkServer] = []  # a long-lived worker's own server, kept
 
 
 def serve_this_process(env: dict[str, str] | None = None) -> Path | None:
-    """Give a long-lived process (a Dask worker) its own fork server for every build it
-    runs, unless it has one or the user turned it off; ended when the process exits."""
+    """Give a long-lived process (a Dask worker) a fork server for every build it runs:
+    its own, started now and ended when the process exits, unless it has one, its parent
+    shares one (a local cluster's workers inherit the socket of the build's server), or
+    the user turned it off."""
     if os.environ.get(ENV_VAR) == OFF:
         return None
     if _PROCESS_SERVER and _PROCESS_SERVER[0].process.poll() is None:
         return _PROCESS_SERVER[0].socket_path
+    inherited = current_socket()
+    if not _PROCESS_SERVER and inherited is not None and inherited.parent.is_dir():
+        return inherited
     server = ForkServer.start(env, tie_to_thread=False)
     _PROCESS_SERVER[:] = [server]
     atexit.register(server.stop)

@@ -112,6 +112,22 @@ def test_screen_furniture_removed() -> None:
     assert "<title>" not in stripped
 
 
+def test_phone_width_pictures_are_dropped_without_changing_the_word_bytes() -> None:
+    """pandoc ignores ``<source>``: leaving out the charts' phone-width pictures (their
+    base64 costs pandoc parsing time) gives the same document."""
+    from sendreport.word import convert_html_to_docx
+
+    source = f'<source media="(max-width: 40em)" srcset="data:image/png;base64,{PIXEL}">'
+    picture = PAGE.replace("<img src=", f"<picture>{source}<img src=", 1).replace(
+        'to 45%.">', 'to 45%."></picture>', 1
+    )
+    assert "<picture><source" in picture and "</picture>" in picture
+    stripped = strip_screen_furniture(picture)
+    assert "<source" not in stripped and "<picture><img" in stripped
+    with_source = stripped.replace("<picture><img", f"<picture>{source}<img")
+    assert convert_html_to_docx(stripped) == convert_html_to_docx(with_source)
+
+
 DEMO_PAGE = PAGE.replace(
     '<main id="main">',
     '<p class="demo-banner" role="note"><strong>Demo data.</strong> None is real.</p>'

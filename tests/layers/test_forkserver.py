@@ -173,3 +173,15 @@ def test_a_worker_gets_one_server_for_all_its_builds(monkeypatch: pytest.MonkeyP
             assert in_build == first  # a build on the worker uses the worker's server
     finally:
         forkserver._PROCESS_SERVER.pop().stop()
+
+
+def test_a_local_clusters_worker_uses_the_server_it_inherits(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A local cluster's workers inherit the build's server socket: no server of their own
+    (its imports would be paid once per worker)."""
+    inherited = tmp_path / "s"
+    monkeypatch.setenv(forkserver.ENV_VAR, str(inherited))
+    monkeypatch.setattr(forkserver, "_PROCESS_SERVER", [])
+    assert forkserver.serve_this_process(STABLE_ENV) == inherited
+    assert forkserver._PROCESS_SERVER == []

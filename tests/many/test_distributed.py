@@ -165,3 +165,22 @@ def test_unreachable_scheduler_is_exit_2(data_root: Path, tmp_path: Path) -> Non
     argv = ["build", "--la", ",".join(GOOD), "--data", str(data_root), "--out", str(tmp_path)]
     run = _run([*argv, "--scheduler", "tcp://127.0.0.1:9", *COMMON], tmp_path)
     assert run.code == 2 and "cannot reach the Dask scheduler" in run.stdout
+
+
+def test_local_workers_share_one_kernel_server_and_skip_the_profiler() -> None:
+    """The workers of a local cluster fork kernels from the build's one server (its imports
+    paid once, not per worker) and run without Dask's statistical profiler."""
+    from sendreport import forkserver
+    from sendreport.distributed import open_client, warm_worker
+
+    def worker_state() -> tuple[str, bool]:
+        import dask
+
+        return os.environ[forkserver.ENV_VAR], dask.config.get("distributed.worker.profile.enabled")
+
+    with open_client(2, None) as client:
+        client.run(warm_worker)
+        states = set(client.run(worker_state).values())
+        shared = os.environ[forkserver.ENV_VAR]
+    assert states == {(shared, False)}
+    assert os.environ.get(forkserver.ENV_VAR) != shared  # the server ended with the cluster
