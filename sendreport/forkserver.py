@@ -48,6 +48,9 @@ PRELOAD = (
     "pandas",
     "matplotlib",
     "matplotlib.pyplot",
+    "matplotlib.backends.backend_agg",  # what a chart's savefig draws with
+    "pyarrow.parquet",  # open_report reads the build's Parquet snapshot
+    "sendreport.load",
     "sendreport.present",
     "sendreport.charts",
     "sendreport.metrics",
