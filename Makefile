@@ -93,7 +93,7 @@ test: $(VENV)/.installed-dev postgres browser-deps
 
 # Everything but the end-to-end builds (tests marked slow): for the edit-test loop.
 test-fast: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest -n 2 -q -m "not slow"
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -m "not slow"
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check sendreport tests benchmarks

@@ -19,6 +19,12 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("SENDREPORT_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
 DFE_RELEASE = SHARED_DATA / "dfe" / "ehcp-2025"
 
+# The modules whose tests validate with Great Expectations (and those sharing their
+# validations, tests/gate/conftest.py's broken_set) run on one pytest-xdist worker under
+# `--dist loadgroup` (make test, make test-fast): GX costs about 5 CPU-seconds to import
+# and the shared validations several more, once per worker that needs them.
+GREAT_EXPECTATIONS = pytest.mark.xdist_group("great_expectations")
+
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:

@@ -4,7 +4,11 @@ test_cross_field, test_hostile_input) can then look at one fault's row at a time
 
 from __future__ import annotations
 
+from tests.conftest import GREAT_EXPECTATIONS
 from tests.gate.conftest import FAULTS, BrokenSet
+
+# Validating tests share one test process (make test-fast: Great Expectations imported once).
+pytestmark = GREAT_EXPECTATIONS
 
 _PAIR = "expect_column_pair_values_a_to_be_greater_than_b"
 _NULL = "expect_column_values_to_be_null"

@@ -9,6 +9,10 @@ import pytest
 from sendreport.contract import DATASETS
 from sendreport.resources import REPO_ROOT, expectations_dir
 from sendreport.suites import build_suite, render_data_md, suite_json
+from tests.conftest import GREAT_EXPECTATIONS
+
+# Validating tests share one test process (make test-fast: Great Expectations imported once).
+pytestmark = GREAT_EXPECTATIONS
 
 REGENERATE = "run `.venv/bin/python -m sendreport.suites` and commit the result"
 

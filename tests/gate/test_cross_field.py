@@ -14,6 +14,7 @@ from sendreport.contract import REQUIRED_DATASETS
 from sendreport.exceptions import EXIT_INVALID, InputFileError, ParameterError, ValidationFailed
 from sendreport.load import load_inputs
 from sendreport.validate import validate_inputs
+from tests.conftest import GREAT_EXPECTATIONS
 from tests.gate.conftest import (
     DATA_END,
     FAULTS,
@@ -22,6 +23,9 @@ from tests.gate.conftest import (
     read_rows,
     write_rows,
 )
+
+# Validating tests share one test process (make test-fast: Great Expectations imported once).
+pytestmark = GREAT_EXPECTATIONS
 
 
 def _problems(data_dir: Path, dataset: str) -> list:

@@ -16,7 +16,11 @@ from sendreport.exceptions import EXIT_INVALID, InputFileError
 from sendreport.load import load_inputs
 from sendreport.safepaths import system_folder, write_error_log
 from sendreport.validate import escape_text_cells
+from tests.conftest import GREAT_EXPECTATIONS
 from tests.gate.conftest import LA, SCRIPT, BrokenSet
+
+# Validating tests share one test process (make test-fast: Great Expectations imported once).
+pytestmark = GREAT_EXPECTATIONS
 
 
 def test_data_docs_show_failing_values_as_text(broken_set: BrokenSet) -> None:

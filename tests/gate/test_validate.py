@@ -13,7 +13,11 @@ from sendreport.contract import DATASETS
 from sendreport.exceptions import ValidationFailed
 from sendreport.load import Inputs, load_inputs
 from sendreport.validate import RESULTS_FILE, add_helper_columns, validate_inputs
+from tests.conftest import GREAT_EXPECTATIONS
 from tests.gate.conftest import DATA_END, LA, BrokenSet
+
+# Validating tests share one test process (make test-fast: Great Expectations imported once).
+pytestmark = GREAT_EXPECTATIONS
 
 
 def _fail(

@@ -14,6 +14,10 @@ from sendreport.exceptions import InputFileError, ValidationFailed
 from sendreport.load import load_inputs
 from sendreport.metrics import compute
 from sendreport.periods import Period
+from tests.conftest import GREAT_EXPECTATIONS
+
+# Validating tests share one test process (make test-fast: Great Expectations imported once).
+pytestmark = GREAT_EXPECTATIONS
 
 OUTCOME_WORDS = {
     "assess": "Agreed to assess",

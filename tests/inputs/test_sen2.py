@@ -14,7 +14,11 @@ from sendreport.load import load_inputs
 from sendreport.metrics import REGISTRY, compute
 from sendreport.periods import Period
 from sendreport.sen2 import Outcome, merge_outcome, read_sen2_returns
+from tests.conftest import GREAT_EXPECTATIONS
 from tests.inputs.sen2_writer import as_sen2_sees, make_identities, write_return
+
+# Validating tests share one test process (make test-fast: Great Expectations imported once).
+pytestmark = GREAT_EXPECTATIONS
 
 AS_AT = date(2024, 12, 31)
 YEARS = (2023, 2024, 2025)  # periods: calendar 2022, 2023, 2024
