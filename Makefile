@@ -86,14 +86,21 @@ $(BROWSER)/node_modules/.installed: $(BROWSER)/package-lock.json
 
 browser-deps: $(BROWSER)/node_modules/.installed
 
+# pytest keeps its assertion-rewritten test modules, and Python the package's bytecode, in
+# git-ignored __pycache__ folders. Where the environment sets PYTHONDONTWRITEBYTECODE (some
+# sandboxes and CI images do), every test process would compile them again: about 3 CPU-s
+# each. --dist loadgroup keeps each xdist_group's tests on one worker (shared builds, one
+# Great Expectations import).
+PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n 2 --dist loadgroup
+
 test: $(VENV)/.installed-dev postgres browser-deps
 	$(BIN)/ruff check sendreport tests benchmarks
 	$(BIN)/ruff format --check sendreport tests benchmarks
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(PYTEST)
 
 # Everything but the end-to-end builds (tests marked slow): for the edit-test loop.
 test-fast: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -m "not slow"
+	$(PYTEST) -q -m "not slow"
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check sendreport tests benchmarks
