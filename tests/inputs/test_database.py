@@ -15,6 +15,10 @@ from sendreport.metrics import compute
 from sendreport.periods import Period
 from tests.inputs.conftest import Postgres, free_port
 
+# One PostgreSQL server (initdb, start, the demo loaded) for the module, on one pytest-xdist
+# worker under --dist loadgroup (make test, make test-fast), not one a worker.
+pytestmark = pytest.mark.xdist_group("postgres")
+
 ENV = "SENDREPORT_TEST_DB_SECRET"
 WORDS = {"assess": "Yes", "not_assess": "No", "withdrawn": "Withdrawn", "pending": "Open"}
 
