@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -73,14 +74,23 @@ table = "send.caseload"
 """
 
 
+@pytest.fixture(scope="module")
+def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's other datasets as CSV files, written once: each test copies them."""
+    folder = tmp_path_factory.mktemp("demo")
+    write_demo(folder, la_code="919")
+    (folder / "ehcp_requests.csv").unlink()
+    (folder / "ehcp_caseload.csv").unlink()
+    return folder
+
+
 @pytest.fixture()
-def folder(tmp_path: Path, loaded_db: Postgres, monkeypatch) -> Path:
-    write_demo(tmp_path, la_code="919")
-    (tmp_path / "ehcp_requests.csv").unlink()
-    (tmp_path / "ehcp_caseload.csv").unlink()
-    (tmp_path / "mapping.toml").write_text(mapping_text(loaded_db))
+def folder(tmp_path: Path, demo_folder: Path, loaded_db: Postgres, monkeypatch) -> Path:
+    folder = tmp_path / "data"
+    shutil.copytree(demo_folder, folder)
+    (folder / "mapping.toml").write_text(mapping_text(loaded_db))
     monkeypatch.setenv(ENV, loaded_db.password)
-    return tmp_path
+    return folder
 
 
 def test_database_datasets_equal_contract_form(folder: Path, demo, loaded_db) -> None:
