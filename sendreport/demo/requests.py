@@ -28,6 +28,7 @@ open and new cases), so 2021 counts are not DfE's.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from datetime import date
 
@@ -130,6 +131,8 @@ def beta_between(
 
 # --- 1. plan slots --------------------------------------------------------------------------
 CELLS = ((0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (1, 2))
+_CELL_EXC = np.array([c[0] for c in CELLS], dtype=np.int8)
+_CELL_BAND = np.array([c[1] for c in CELLS], dtype=np.int8)
 
 
 def _cells_array(cells: dict[tuple[int, int], int]) -> np.ndarray:
@@ -163,9 +166,7 @@ def _segment_slots(
     month = np.repeat(months, per_month)
     days = np.sort(sample_weekdays(rng, year, month))
     labels = rng.permutation(np.repeat(np.arange(len(CELLS)), cell_counts))
-    exc = np.array([CELLS[i][0] for i in labels], dtype=np.int8).reshape(-1)
-    band = np.array([CELLS[i][1] for i in labels], dtype=np.int8).reshape(-1)
-    return days, exc, band
+    return days, _CELL_EXC[labels], _CELL_BAND[labels]
 
 
 def build_plan_slots(
@@ -201,10 +202,10 @@ def build_plan_slots(
         for y, q, d, e, b in parts
     ]
     slots = pd.concat(frames, ignore_index=True)
-    slots["clearance"] = [
-        (y, (month - 1) // 3 + 1) in shape.clearance_quarters
-        for y, month in zip(slots["year"], month_of(slots["p"].to_numpy()), strict=True)
-    ]
+    # Year × 10 + quarter of each plan's issue day, matched against the clearance quarters.
+    key = slots["year"].to_numpy() * 10 + (month_of(slots["p"].to_numpy()) - 1) // 3 + 1
+    cleared = [y * 10 + q for y, q in shape.clearance_quarters]
+    slots["clearance"] = np.isin(key, np.array(cleared, dtype=np.int64))
     return slots
 
 
@@ -266,9 +267,17 @@ def rebalance_cohorts(
     lo_days = np.array([b[0] for b in BAND_DAYS])[band]
     hi_days = np.array([b[1] for b in BAND_DAYS])[band]
 
+    # Requests per year, kept up to date as requests move (cheaper than recounting).
+    counts = Counter(years.tolist())
+
     def room(year: int) -> float:
         cap = capacity.get(year)
-        return np.inf if cap is None else cap - np.count_nonzero(years == year)
+        return np.inf if cap is None else cap - counts[year]
+
+    def move(i: int, day: int, to_year: int) -> None:
+        counts[int(years[i])] -= 1
+        counts[to_year] += 1
+        r[i], years[i] = day, to_year
 
     over: dict[int, int] = {}
     for year in sorted(capacity, reverse=True):
@@ -277,20 +286,20 @@ def rebalance_cohorts(
             continue
         # Every request that can go forward into a year with room does so first.
         for other in (year + 1, year - 1):
+            first, last = to_days(date(other, 1, 1)), to_days(date(other, 12, 31))
             for i in rng.permutation(np.flatnonzero(years == year)):
                 if excess <= 0 or (other > year and room(other) <= 0):
                     break
-                lo = max(p[i] - hi_days[i], to_days(date(other, 1, 1)))
-                hi = min(p[i] - lo_days[i], to_days(date(other, 12, 31)))
+                lo = max(p[i] - hi_days[i], first)
+                hi = min(p[i] - lo_days[i], last)
                 if lo <= hi:
-                    r[i] = lo + int(rng.integers(0, hi - lo + 1))
-                    years[i] = other
+                    move(i, lo + int(rng.integers(0, hi - lo + 1)), other)
                     excess -= 1
         if excess > 0 and move_plans:
             movable = (years == year) & (year_of(p) == year) & (band < 2) & free
             for i in rng.permutation(np.flatnonzero(movable))[: int(excess)]:
-                p[i], r[i] = _early_plan_day(rng, year, int(lo_days[i]), int(hi_days[i]))
-                years[i] = year - 1
+                p[i], day = _early_plan_day(rng, year, int(lo_days[i]), int(hi_days[i]))
+                move(i, day, year - 1)
                 excess -= 1
         if excess > 0:
             over[year] = _left_over(year, int(excess), capacity[year], move_plans)
