@@ -169,18 +169,24 @@ def test_unreachable_scheduler_is_exit_2(data_root: Path, tmp_path: Path) -> Non
 
 def test_local_workers_share_one_kernel_server_and_skip_the_profiler() -> None:
     """The workers of a local cluster fork kernels from the build's one server (its imports
-    paid once, not per worker) and run without Dask's statistical profiler."""
+    paid once, not per worker) and run without Dask's statistical profiler, their
+    housekeeping ticking once a second."""
     from sendreport import forkserver
     from sendreport.distributed import open_client, warm_worker
 
-    def worker_state() -> tuple[str, bool]:
+    def worker_state() -> tuple[str, bool, str]:
         import dask
 
-        return os.environ[forkserver.ENV_VAR], dask.config.get("distributed.worker.profile.enabled")
+        profiling = dask.config.get("distributed.worker.profile.enabled")
+        return (
+            os.environ[forkserver.ENV_VAR],
+            profiling,
+            dask.config.get("distributed.admin.tick.interval"),
+        )
 
     with open_client(2, None) as client:
         client.run(warm_worker)
         states = set(client.run(worker_state).values())
         shared = os.environ[forkserver.ENV_VAR]
-    assert states == {(shared, False)}
+    assert states == {(shared, False, "1s")}
     assert os.environ.get(forkserver.ENV_VAR) != shared  # the server ended with the cluster
