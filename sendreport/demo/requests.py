@@ -240,6 +240,27 @@ def move_off_weekends(r: np.ndarray, p: np.ndarray, band: np.ndarray) -> np.ndar
     return np.where(back_ok, back, np.where(fwd_ok, fwd, r))
 
 
+class _Receipts:
+    """Receipt days and their calendar years, moved one request at a time; the requests
+    per year are kept up to date as they move (recounting them per move is slow for big LAs).
+    """
+
+    def __init__(self, r: np.ndarray, years: np.ndarray, capacity: dict[int, int]) -> None:
+        self.r, self.years, self.capacity = r, years, capacity
+        self.counts = Counter(years.tolist())
+
+    def room(self, year: int) -> float:
+        """Requests ``year`` can still take (unlimited for years DfE does not fix)."""
+        cap = self.capacity.get(year)
+        return np.inf if cap is None else cap - self.counts[year]
+
+    def move(self, i: int, day: int, to_year: int) -> None:
+        """Request ``i`` now received on ``day``, in ``to_year``."""
+        self.counts[int(self.years[i])] -= 1
+        self.counts[to_year] += 1
+        self.r[i], self.years[i] = day, to_year
+
+
 def rebalance_cohorts(
     rng: np.random.Generator,
     slots: pd.DataFrame,
@@ -263,22 +284,10 @@ def rebalance_cohorts(
     p = slots["p"].to_numpy().copy()
     band = slots["band"].to_numpy()
     free = slots["quarter"].to_numpy() == 0  # not in a quarter the narrative fixes
-    years = year_of(r)
     lo_days = np.array([b[0] for b in BAND_DAYS])[band]
     hi_days = np.array([b[1] for b in BAND_DAYS])[band]
-
-    # Requests per year, kept up to date as requests move (cheaper than recounting).
-    counts = Counter(years.tolist())
-
-    def room(year: int) -> float:
-        cap = capacity.get(year)
-        return np.inf if cap is None else cap - counts[year]
-
-    def move(i: int, day: int, to_year: int) -> None:
-        counts[int(years[i])] -= 1
-        counts[to_year] += 1
-        r[i], years[i] = day, to_year
-
+    receipts = _Receipts(r, year_of(r), capacity)
+    years, room, move = receipts.years, receipts.room, receipts.move
     over: dict[int, int] = {}
     for year in sorted(capacity, reverse=True):
         excess = -room(year)
