@@ -176,6 +176,15 @@ def new_requests(
     )
 
 
+def _free_numbers(used: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """The numbers ``start`` ≤ n < ``stop`` not in ``used``, ascending (as ``np.setdiff1d``
+    gives them, without hashing the whole range: seconds for 900,000 numbers)."""
+    taken = np.zeros(stop - start, dtype=bool)
+    inside = used[(used >= start) & (used < stop)]
+    taken[inside - start] = True
+    return np.flatnonzero(~taken).astype(np.int64) + start
+
+
 def extend_requests(
     frame: pd.DataFrame,
     code: str,
@@ -195,8 +204,8 @@ def extend_requests(
     extra["request_id"] = pd.Series(
         [f"{code}-R{first + i + 1:06d}" for i in range(len(extra))], dtype="str"
     )
-    used = {int(p.rsplit("P", 1)[1]) for p in frame["person_id"]}
-    free = np.setdiff1d(np.arange(100_000, 1_000_000), np.fromiter(used, dtype=np.int64))
+    used = np.fromiter((int(p.rsplit("P", 1)[1]) for p in frame["person_id"]), dtype=np.int64)
+    free = _free_numbers(used, 100_000, 1_000_000)
     chosen = rng.choice(free, size=len(extra), replace=False)
     extra["person_id"] = pd.Series([f"{code}-P{v:06d}" for v in chosen], dtype="str")
     return pd.concat([frame, extra], ignore_index=True)
