@@ -50,8 +50,15 @@ def test_another_seed_gives_other_requests_with_the_same_calendar_years(herts):
         )
 
 
-def test_written_csvs_are_byte_identical_and_fast(tmp_path: Path):
-    first = write_demo(tmp_path / "a")
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
+    """The default demo written once for the module (read it, never change it)."""
+    folder = tmp_path_factory.mktemp("demo")
+    return folder, write_demo(folder)
+
+
+def test_written_csvs_are_byte_identical_and_fast(tmp_path: Path, written):
+    folder, first = written
     second = write_demo(tmp_path / "b")
     assert [p.name for p in first] == [f"{name}.csv" for name in DATASETS] + ["council.toml"]
     for a, b in zip(first, second, strict=True):
@@ -59,18 +66,17 @@ def test_written_csvs_are_byte_identical_and_fast(tmp_path: Path):
         assert data == b.read_bytes()
         assert b"\r\n" not in data
         data.decode("utf-8")
-    requests_csv = (tmp_path / "a" / "ehcp_requests.csv").read_text(encoding="utf-8")
+    requests_csv = (folder / "ehcp_requests.csv").read_text(encoding="utf-8")
     header, first_row = requests_csv.splitlines()[:2]
     assert header.split(",")[:4] == ["request_id", "person_id", "la_code", "received_date"]
     assert first_row.split(",")[2] == "919"
     assert len(first_row.split(",")[3]) == 10  # ISO date, no time
 
 
-def test_written_csvs_load_back_to_the_generated_frames(tmp_path: Path, herts):
+def test_written_csvs_load_back_to_the_generated_frames(written, herts):
     from sendreport.load import load_inputs
 
-    write_demo(tmp_path)
-    loaded = load_inputs(tmp_path).frames
+    loaded = load_inputs(written[0]).frames
     for name, frame in herts.items():
         back = loaded[name]
         for col in frame.columns:

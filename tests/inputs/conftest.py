@@ -77,8 +77,10 @@ def postgres() -> Iterator[Postgres]:
         command = as_server_user([str(bin_dir / args[0]), *args[1:]])
         subprocess.run(command, check=True, capture_output=True, timeout=120)
 
+    # --no-sync: the cluster lives for this session only (as fsync=off below).
     run(
         "initdb",
+        "--no-sync",
         "-D",
         str(data),
         "-U",
