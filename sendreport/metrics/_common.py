@@ -50,7 +50,26 @@ def days_between(later: pd.Series, earlier: pd.Series) -> pd.Series:
     Dates are floored to the day first, so times of day never move a case across a
     140- or 42-day boundary.
     """
-    return (later.dt.floor("D") - earlier.dt.floor("D")).dt.days
+    if (
+        not _naive_dates(later)
+        or not _naive_dates(earlier)
+        or not later.index.equals(earlier.index)
+    ):
+        return (later.dt.floor("D") - earlier.dt.floor("D")).dt.days
+    # The same in numpy (casting to whole days floors, NaT stays NaT): several times faster,
+    # and metrics take this difference for every period they are computed for.
+    days = later.to_numpy(dtype="datetime64[D]") - earlier.to_numpy(dtype="datetime64[D]")
+    missing = np.isnat(days)
+    values = days.astype(np.int64)
+    if missing.any():  # as pandas gives it: whole numbers, float only where one is missing
+        values = np.where(missing, np.nan, values.astype(np.float64))
+    name = later.name if later.name == earlier.name else None
+    return pd.Series(values, index=later.index, name=name)
+
+
+def _naive_dates(values: pd.Series) -> bool:
+    """True for a datetime64 column without a time zone (numpy reads it as it is)."""
+    return isinstance(values.dtype, np.dtype) and values.dtype.kind == "M"
 
 
 def is_one_of(values: pd.Series, allowed: tuple[str, ...] | list[str]) -> np.ndarray:
