@@ -35,12 +35,17 @@ def day_bounds(period: Period) -> tuple[pd.Timestamp, pd.Timestamp]:
 def dated_in(dates: pd.Series, period: Period) -> np.ndarray:
     """True where the date falls on a day of ``period``; missing dates are False."""
     lo, hi = day_bounds(period)
+    if _naive_dates(dates):  # numpy compares in C; a missing date (NaT) compares False
+        values = dates.to_numpy()
+        return (values >= lo.to_datetime64()) & (values < hi.to_datetime64())
     return ((dates >= lo) & (dates < hi)).fillna(False).to_numpy(dtype=bool)
 
 
 def dated_on_or_before(dates: pd.Series, day: date) -> np.ndarray:
     """True where the date is on or before ``day``; missing dates are False."""
     hi = pd.Timestamp(day + timedelta(days=1))
+    if _naive_dates(dates):
+        return dates.to_numpy() < hi.to_datetime64()
     return (dates < hi).fillna(False).to_numpy(dtype=bool)
 
 
