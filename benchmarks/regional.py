@@ -119,7 +119,8 @@ def report(
         "machine was shared with other sessions, so wall times are noisy. CPU time (user + "
         "system of the whole process tree: CLI, Dask workers, kernels, fork servers) is the "
         "cost that load barely moves. Reports: "
-        f"{reports or 'all'}; editions reader and audit; HTML and PDF. LAs: {', '.join(codes)}.",
+        f"{reports or 'all'}; editions reader and audit; HTML, PDF, Word and the spreadsheet. "
+        f"LAs: {', '.join(codes)}.",
         "",
         "| How | Wall time | Per LA (wall) | vs single | CPU per LA | vs single | "
         "Peak memory per worker |",
