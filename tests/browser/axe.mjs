@@ -34,7 +34,12 @@ function overflowing() {
     out.push(`${el.tagName.toLowerCase()}${el.className ? "." + String(el.className).split(" ")[0] : ""} right=${Math.round(r.right)}`);
     if (out.length >= 10) break;
   }
-  return { scrollWidth: document.documentElement.scrollWidth, clientWidth: width, elements: out };
+  // A caption must be readable without scrolling its table sideways.
+  const captions = [...document.querySelectorAll("caption")]
+    .filter((c) => c.getBoundingClientRect().right > width + 1)
+    .slice(0, 10)
+    .map((c) => `${c.textContent.trim().slice(0, 60)} right=${Math.round(c.getBoundingClientRect().right)}`);
+  return { scrollWidth: document.documentElement.scrollWidth, clientWidth: width, elements: out, captions };
 }
 
 const browser = await puppeteer.launch({

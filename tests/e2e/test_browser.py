@@ -126,3 +126,13 @@ def test_nothing_overflows_at_320_px(browser_results: list[dict]) -> None:
         )
     ]
     assert found == []
+
+
+def test_table_captions_fit_the_phone_screen(browser_results: list[dict]) -> None:
+    """A wide table scrolls sideways in its region; its caption stays within the screen."""
+    found = [
+        f"{Path(r['file']).name}: {r['overflow']['captions']}"
+        for r in browser_results
+        if r["width"] == 320 and r["overflow"]["captions"]
+    ]
+    assert found == []
