@@ -66,42 +66,53 @@ def make_page_offline(page: Path, site_dir: Path) -> None:
     page.write_bytes(html.tostring(tree, doctype="<!DOCTYPE html>", encoding="utf-8"))
 
 
-def _link_list(site_dir: Path, folder: str, heading: str) -> html.HtmlElement:
-    """A heading and a list of links to every page under ``site_dir/folder``."""
+def _link_list(
+    site_dir: Path, folder: str, heading: str, failed: frozenset[str] = frozenset()
+) -> html.HtmlElement:
+    """A heading and a list of links to every page under ``site_dir/folder``; pages of a
+    dataset in ``failed`` (the first folder under ``folder``) come first, marked."""
     section = html.Element("section")
     title = html.Element("h2")
     title.text = heading
     section.append(title)
     items = html.Element("ul")
-    for page in sorted((site_dir / folder).rglob("*.html")):
+    pages = sorted((site_dir / folder).rglob("*.html"))
+    pages.sort(key=lambda page: page.relative_to(site_dir / folder).parts[0] not in failed)
+    for page in pages:
+        parts = page.relative_to(site_dir / folder).with_suffix("").parts
         link = html.Element("a", {"href": page.relative_to(site_dir).as_posix()})
-        link.text = " / ".join(page.relative_to(site_dir / folder).with_suffix("").parts)
+        link.text = " / ".join(parts)
         item = html.Element("li")
         item.append(link)
+        if parts[0] in failed:
+            link.tail = " — rules broken"
         items.append(item)
     section.append(items)
     return section
 
 
-def _add_static_index(index: Path, site_dir: Path) -> None:
+def _add_static_index(index: Path, site_dir: Path, failed: frozenset[str]) -> None:
     """GX's index lists its pages from a script; list them as plain links instead."""
     tree = html.fromstring(index.read_bytes())
     body = tree.find("body")
     if body is None:
         return
     listing = html.Element("div", {"id": "sendreport-pages", "style": "margin: 1em"})
-    listing.append(_link_list(site_dir, "validations", "Validation results"))
+    listing.append(_link_list(site_dir, "validations", "Validation results", failed))
     listing.append(_link_list(site_dir, "expectations", "Expectation suites"))
     body.insert(min(1, len(body)), listing)
     index.write_bytes(html.tostring(tree, doctype="<!DOCTYPE html>", encoding="utf-8"))
 
 
-def make_data_docs_offline(site_dir: Path) -> int:
-    """Rewrite every HTML page under ``site_dir``; return how many were rewritten."""
+def make_data_docs_offline(site_dir: Path, failed: frozenset[str] = frozenset()) -> int:
+    """Rewrite every HTML page under ``site_dir``; return how many were rewritten.
+
+    ``failed`` names the datasets whose validation broke a rule: the index lists them first.
+    """
     site_dir = Path(site_dir)
     pages = sorted(site_dir.rglob("*.html"))
     for page in pages:
         make_page_offline(page, site_dir)
     if (site_dir / "index.html").is_file():
-        _add_static_index(site_dir / "index.html", site_dir)
+        _add_static_index(site_dir / "index.html", site_dir, failed)
     return len(pages)

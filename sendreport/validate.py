@@ -379,7 +379,8 @@ def _write_results(
     context.build_data_docs(site_names=[_SITE_NAME])
     from sendreport.datadocs import make_data_docs_offline  # lxml: only when docs are written
 
-    make_data_docs_offline(results_dir / DATA_DOCS_DIR)
+    failed = frozenset(name for name, result in results.items() if not result.success)
+    make_data_docs_offline(results_dir / DATA_DOCS_DIR, failed)
 
 
 # --- the gate -------------------------------------------------------------------------

@@ -47,8 +47,15 @@ def test_remote_assets_are_removed_and_a_policy_added(tmp_path: Path) -> None:
 
 def test_index_lists_every_page_without_scripts(tmp_path: Path) -> None:
     site = _site(tmp_path)
-    make_data_docs_offline(site)
+    (site / "validations" / "commentary" / "run").mkdir(parents=True)
+    (site / "validations" / "commentary" / "run" / "commentary.html").write_text(
+        PAGE.format(up="../../../"), encoding="utf-8"
+    )
+    make_data_docs_offline(site, failed=frozenset({"targets"}))
     index = (site / "index.html").read_text("utf-8")
+    # The dataset that broke a rule comes first, marked; the others follow, unmarked.
+    assert index.index("validations/targets/") < index.index("validations/commentary/")
+    assert index.count("rules broken") == 1
     assert 'href="validations/targets/run/targets.html"' in index
     assert 'href="expectations/targets.html"' in index
     assert "Validation results" in index and "Expectation suites" in index
