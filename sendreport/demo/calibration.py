@@ -39,11 +39,13 @@ import math
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from sendreport.exceptions import ParameterError
 from sendreport.metrics.calendar_year import AGGREGATE_KEYS, REQUEST_KEYS, TIMELINESS_KEYS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SOURCE = (
     'DfE, "Education, health and care plans", reporting year 2025, explore-education-statistics '
@@ -413,6 +415,11 @@ def _load_tidy(dfe_dir: str):
     return load_release(Path(dfe_dir), files=["requests", "timeliness_20_week", "caseload"])
 
 
+def _count(value: object) -> int | None:
+    """A published count, or None where DfE published none (missing or NaN)."""
+    return None if value is None or value != value else int(value)
+
+
 def _raw_from_release(
     la_code: str, dfe_dir: Path
 ) -> tuple[dict[int, dict[str, int | None]], dict[int, int], str | None]:
@@ -431,14 +438,14 @@ def _raw_from_release(
         rows["measure"].astype(str), rows["period"].astype(str), rows["value"], strict=True
     ):
         if measure == "ehcp_caseload":
-            if value == value and period[:4].isdigit():  # not NaN
+            if _count(value) is not None and period[:4].isdigit():
                 caseload[int(period[:4])] = int(value)
             continue
         field_name = MEASURE_FIELDS.get(measure)
         if field_name is None or not period.isdigit():
             continue
         year_row = raw.setdefault(int(period), dict.fromkeys(FIELDS))
-        year_row[field_name] = None if value != value else int(value)
+        year_row[field_name] = _count(value)
     return raw, caseload, name
 
 
@@ -452,15 +459,11 @@ SHIPPED_FIELDS = {
 }
 
 
-def _count(value: object) -> int | None:
-    return None if value is None or value != value else int(value)  # NaN is missing
-
-
 def _shipped_rows(la_code: str) -> pd.DataFrame:
-    from sendreport.dfe.published import _read_table
+    from sendreport.dfe.published import published_benchmarks
 
-    table = _read_table()
-    rows = table.loc[table["area"] == la_code]
+    table = published_benchmarks()
+    rows = table.loc[table["la_code"] == la_code]
     if rows.empty:
         raise ParameterError(
             f"no DfE figures for local authority {la_code} in the table shipped with sendreport",
